@@ -1,0 +1,342 @@
+"""Public models: what the registry says about repositories, tags and manifests.
+
+Server data is read-only; ``can_delete``, ``can_list``, ``can_read`` and ``can_write`` are
+settable and are what ``update_*`` sends. Models are built straight from the wire JSON and parse
+timestamps only when read, so listing thousands of items stays cheap.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from datetime import datetime
+from enum import Enum
+from typing import Any, ClassVar, Dict, List, Mapping, Optional, Union
+
+import isodate
+
+from ._enums import ArtifactArchitecture, ArtifactOperatingSystem, enum_or_str
+
+__all__ = [
+    "ArtifactManifestPlatform",
+    "ArtifactManifestProperties",
+    "ArtifactTagProperties",
+    "RepositoryProperties",
+]
+
+Wire = Mapping[str, Any]
+_CHANGEABLE = (
+    ("can_delete", "deleteEnabled"),
+    ("can_list", "listEnabled"),
+    ("can_read", "readEnabled"),
+    ("can_write", "writeEnabled"),
+)
+
+
+def _parse_time(value: Optional[str]) -> Optional[datetime]:
+    """ACR times carry up to 7 fractional digits and a ``Z``; 3.11's parser takes both."""
+    if value is None:
+        return None
+    if sys.version_info >= (3, 11):
+        return datetime.fromisoformat(value)
+    return isodate.parse_datetime(value)  # type: ignore[no-any-return]
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-able copy of ``value`` for ``to_dict``."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, _Model):
+        return value.to_dict()
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+class _Model:
+    """Shared ``__repr__``, ``__eq__`` and ``to_dict`` over the names in ``_fields``."""
+
+    _fields: ClassVar[tuple[str, ...]] = ()
+
+    def to_dict(self) -> Dict[str, Any]:
+        """Plain JSON-able values: datetimes as ISO 8601 strings, enums as their values."""
+        return {name: _plain(getattr(self, name)) for name in self._fields}
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.to_dict() == other.to_dict()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable (settable can_*), so unhashable
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={_plain(getattr(self, name))!r}" for name in self._fields)
+        return f"{type(self).__name__}({shown})"
+
+
+class _Changeable(_Model):
+    """The four settable flags every model carries."""
+
+    can_delete: Optional[bool]
+    can_list: Optional[bool]
+    can_read: Optional[bool]
+    can_write: Optional[bool]
+
+    def _set_changeable(self, wire: Optional[Wire]) -> None:
+        wire = wire or {}
+        for attribute, key in _CHANGEABLE:
+            setattr(self, attribute, wire.get(key))
+
+    def _changeable_wire(self) -> Dict[str, bool]:
+        """The PATCH body: only the flags that are set."""
+        return {
+            key: value
+            for attribute, key in _CHANGEABLE
+            if (value := getattr(self, attribute)) is not None
+        }
+
+
+class RepositoryProperties(_Changeable):
+    """Properties of a repository."""
+
+    _fields = (
+        "name", "registry", "created_on", "last_updated_on", "manifest_count", "tag_count",
+        "can_delete", "can_list", "can_read", "can_write", "teleport_enabled",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        *,
+        can_delete: Optional[bool] = None,
+        can_list: Optional[bool] = None,
+        can_read: Optional[bool] = None,
+        can_write: Optional[bool] = None,
+        teleport_enabled: Optional[bool] = None,
+    ) -> None:
+        self._wire: Wire = {}
+        self.can_delete, self.can_list = can_delete, can_list
+        self.can_read, self.can_write = can_read, can_write
+        #: Seed-era flag: read from the wire when present; sent only on the preview API version.
+        self.teleport_enabled = teleport_enabled
+
+    @classmethod
+    def _from_wire(cls, wire: Wire) -> RepositoryProperties:
+        self = cls.__new__(cls)
+        self._wire = wire
+        changeable = wire.get("changeableAttributes") or {}
+        self._set_changeable(changeable)
+        self.teleport_enabled = changeable.get("teleportEnabled", wire.get("teleportEnabled"))
+        return self
+
+    @property
+    def name(self) -> Optional[str]:
+        """Repository name, e.g. ``library/hello-world``."""
+        return self._wire.get("imageName")
+
+    @property
+    def registry(self) -> Optional[str]:
+        """Login server of the registry."""
+        return self._wire.get("registry")
+
+    @property
+    def created_on(self) -> Optional[datetime]:
+        return _parse_time(self._wire.get("createdTime"))
+
+    @property
+    def last_updated_on(self) -> Optional[datetime]:
+        return _parse_time(self._wire.get("lastUpdateTime"))
+
+    @property
+    def last_udpated_on(self) -> Optional[datetime]:
+        """Seed-era misspelling of :attr:`last_updated_on`."""
+        warnings.warn(
+            "last_udpated_on is deprecated; use last_updated_on", DeprecationWarning, stacklevel=2
+        )
+        return self.last_updated_on
+
+    @property
+    def manifest_count(self) -> Optional[int]:
+        return self._wire.get("manifestCount")
+
+    @property
+    def tag_count(self) -> Optional[int]:
+        return self._wire.get("tagCount")
+
+    def _changeable_wire(self, *, teleport: bool = False) -> Dict[str, bool]:
+        body = super()._changeable_wire()
+        if teleport and self.teleport_enabled is not None:
+            body["teleportEnabled"] = self.teleport_enabled
+        return body
+
+
+class ArtifactTagProperties(_Changeable):
+    """Properties of a tag."""
+
+    _fields = (
+        "name", "digest", "repository_name", "registry", "created_on", "last_updated_on",
+        "can_delete", "can_list", "can_read", "can_write",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        *,
+        can_delete: Optional[bool] = None,
+        can_list: Optional[bool] = None,
+        can_read: Optional[bool] = None,
+        can_write: Optional[bool] = None,
+    ) -> None:
+        self._wire: Wire = {}
+        self._repository: Optional[str] = None
+        self._registry: Optional[str] = None
+        self.can_delete, self.can_list = can_delete, can_list
+        self.can_read, self.can_write = can_read, can_write
+
+    @classmethod
+    def _from_wire(
+        cls, wire: Wire, *, repository: Optional[str], registry: Optional[str]
+    ) -> ArtifactTagProperties:
+        self = cls.__new__(cls)
+        self._wire, self._repository, self._registry = wire, repository, registry
+        self._set_changeable(wire.get("changeableAttributes"))
+        return self
+
+    @property
+    def name(self) -> Optional[str]:
+        return self._wire.get("name")
+
+    @property
+    def digest(self) -> Optional[str]:
+        """Digest of the manifest the tag points to."""
+        return self._wire.get("digest")
+
+    @property
+    def repository_name(self) -> Optional[str]:
+        return self._repository
+
+    @property
+    def registry(self) -> Optional[str]:
+        return self._registry
+
+    @property
+    def created_on(self) -> Optional[datetime]:
+        return _parse_time(self._wire.get("createdTime"))
+
+    @property
+    def last_updated_on(self) -> Optional[datetime]:
+        return _parse_time(self._wire.get("lastUpdateTime"))
+
+
+class ArtifactManifestPlatform(_Model):
+    """One child manifest of a multi-arch index: its digest and platform."""
+
+    _fields = ("digest", "architecture", "operating_system")
+
+    def __init__(self, wire: Wire) -> None:
+        self._wire = wire
+
+    @property
+    def digest(self) -> Optional[str]:
+        return self._wire.get("digest")
+
+    @property
+    def architecture(self) -> Union[ArtifactArchitecture, str, None]:
+        return enum_or_str(ArtifactArchitecture, self._wire.get("architecture"))
+
+    @property
+    def operating_system(self) -> Union[ArtifactOperatingSystem, str, None]:
+        return enum_or_str(ArtifactOperatingSystem, self._wire.get("os"))
+
+
+class ArtifactManifestProperties(_Changeable):
+    """Properties of a manifest: an image, an index or any other OCI artifact."""
+
+    _fields = (
+        "digest", "repository_name", "registry", "fully_qualified_reference", "size_in_bytes",
+        "created_on", "last_updated_on", "architecture", "operating_system", "tags",
+        "media_type", "config_media_type", "references",
+        "can_delete", "can_list", "can_read", "can_write",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        *,
+        can_delete: Optional[bool] = None,
+        can_list: Optional[bool] = None,
+        can_read: Optional[bool] = None,
+        can_write: Optional[bool] = None,
+    ) -> None:
+        self._wire: Wire = {}
+        self._repository: Optional[str] = None
+        self._registry: Optional[str] = None
+        self.can_delete, self.can_list = can_delete, can_list
+        self.can_read, self.can_write = can_read, can_write
+
+    @classmethod
+    def _from_wire(
+        cls, wire: Wire, *, repository: Optional[str], registry: Optional[str]
+    ) -> ArtifactManifestProperties:
+        self = cls.__new__(cls)
+        self._wire, self._repository, self._registry = wire, repository, registry
+        self._set_changeable(wire.get("changeableAttributes"))
+        return self
+
+    @property
+    def digest(self) -> Optional[str]:
+        return self._wire.get("digest")
+
+    @property
+    def repository_name(self) -> Optional[str]:
+        return self._repository
+
+    @property
+    def registry(self) -> Optional[str]:
+        return self._registry
+
+    @property
+    def fully_qualified_reference(self) -> str:
+        """``<registry>/<repository>@sha256:<hex>``, what ``docker pull`` accepts."""
+        return f"{self._registry}/{self._repository}@{self.digest}"
+
+    @property
+    def size_in_bytes(self) -> Optional[int]:
+        return self._wire.get("imageSize")
+
+    @property
+    def size(self) -> Optional[int]:
+        """Seed-era name of :attr:`size_in_bytes`."""
+        return self.size_in_bytes
+
+    @property
+    def created_on(self) -> Optional[datetime]:
+        return _parse_time(self._wire.get("createdTime"))
+
+    @property
+    def last_updated_on(self) -> Optional[datetime]:
+        return _parse_time(self._wire.get("lastUpdateTime"))
+
+    @property
+    def architecture(self) -> Union[ArtifactArchitecture, str, None]:
+        return enum_or_str(ArtifactArchitecture, self._wire.get("architecture"))
+
+    @property
+    def operating_system(self) -> Union[ArtifactOperatingSystem, str, None]:
+        return enum_or_str(ArtifactOperatingSystem, self._wire.get("os"))
+
+    @property
+    def tags(self) -> List[str]:
+        return list(self._wire.get("tags") or ())
+
+    @property
+    def media_type(self) -> Optional[str]:
+        return self._wire.get("mediaType")
+
+    @property
+    def config_media_type(self) -> Optional[str]:
+        return self._wire.get("configMediaType")
+
+    @property
+    def references(self) -> List[ArtifactManifestPlatform]:
+        """Child manifests of a multi-arch index; empty for a single image."""
+        return [ArtifactManifestPlatform(child) for child in self._wire.get("references") or ()]
