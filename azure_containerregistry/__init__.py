@@ -1,7 +1,47 @@
-"""A synchronous client for Azure Container Registry, drop-in for ``azure.containerregistry``."""
+"""A synchronous client for Azure Container Registry, drop-in for ``azure.containerregistry``.
 
+.. code-block:: python
+
+    from azure.identity import DefaultAzureCredential
+    from azure_containerregistry import ContainerRegistryClient
+
+    with ContainerRegistryClient("https://myregistry.azurecr.io", DefaultAzureCredential()) as client:
+        for name in client.list_repository_names():
+            print(name)
+"""
+
+from ._client import ContainerRegistryClient
+from ._enums import (
+    ArtifactArchitecture,
+    ArtifactManifestOrder,
+    ArtifactOperatingSystem,
+    ArtifactTagOrder,
+    ManifestOrder,
+    TagOrder,
+)
+from ._errors import DigestValidationError
+from ._models import (
+    ArtifactManifestPlatform,
+    ArtifactManifestProperties,
+    ArtifactTagProperties,
+    RepositoryProperties,
+)
 from ._version import VERSION
 
 __version__ = VERSION
 
-__all__ = ["__version__"]
+__all__ = [
+    "ArtifactArchitecture",
+    "ArtifactManifestOrder",
+    "ArtifactManifestPlatform",
+    "ArtifactManifestProperties",
+    "ArtifactOperatingSystem",
+    "ArtifactTagOrder",
+    "ArtifactTagProperties",
+    "ContainerRegistryClient",
+    "DigestValidationError",
+    "ManifestOrder",
+    "RepositoryProperties",
+    "TagOrder",
+    "__version__",
+]

@@ -1,0 +1,363 @@
+"""``ContainerRegistryClient``: validate arguments, delegate to the REST layer, return models."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Type, Union
+from urllib.parse import urlsplit
+
+from azure.core.credentials import TokenCredential
+from azure.core.paging import ItemPaged
+
+from ._enums import (
+    ArtifactManifestOrder,
+    ArtifactTagOrder,
+    ManifestOrder,
+    TagOrder,
+    order_by_value,
+)
+from ._models import (
+    ArtifactManifestProperties,
+    ArtifactTagProperties,
+    RepositoryProperties,
+    _Changeable,
+)
+from ._paging import item_paged
+from ._rest._client import ContainerRegistryRestClient
+from ._rest.operations._base import JSON
+from ._validation import (
+    is_digest,
+    validate_endpoint,
+    validate_reference,
+    validate_repository,
+    validate_tag,
+)
+
+__all__ = ["ContainerRegistryClient"]
+
+DEFAULT_AUDIENCE = "https://containerregistry.azure.net"
+API_VERSIONS = ("2021-07-01", "2019-08-15-preview")
+_PREVIEW_API_VERSION = "2019-08-15-preview"
+
+
+def _results_per_page(value: Optional[int]) -> Optional[int]:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"results_per_page must be a positive int, not {value!r}")
+    return value
+
+
+def _patch_body(
+    properties: Optional[_Changeable], overrides: Dict[str, Optional[bool]], **wire_options: bool
+) -> JSON:
+    """The PATCH body: the model's set flags, with the keyword flags on top."""
+    if properties is not None and not isinstance(properties, _Changeable):
+        raise TypeError(f"properties must be a properties model, not {type(properties).__name__}")
+    body: JSON = properties._changeable_wire(**wire_options) if properties is not None else {}
+    keys = {"can_delete": "deleteEnabled", "can_list": "listEnabled",
+            "can_read": "readEnabled", "can_write": "writeEnabled"}  # fmt: skip
+    for attribute, value in overrides.items():
+        if value is not None:
+            if not isinstance(value, bool):
+                raise TypeError(f"{attribute} must be a bool, not {type(value).__name__}")
+            body[keys[attribute]] = value
+    return body
+
+
+class ContainerRegistryClient:
+    """Read, update and delete the repositories, tags and manifests of one registry.
+
+    :param endpoint: the registry's URL, ``https://<name>.azurecr.io``; a bare host gets
+        ``https://``. Plain ``http://`` is allowed only for loopback hosts.
+    :param credential: an AAD token credential such as
+        :class:`azure.identity.DefaultAzureCredential`, or None for anonymous (read-only) access.
+    :keyword str audience: AAD audience of the registry's cloud, by default
+        ``https://containerregistry.azure.net``; the AAD scope is ``audience + "/.default"``.
+    :keyword list[str] credential_scopes: seed-era way to give the AAD scope; wins over
+        ``audience``.
+    :keyword str api_version: ``"2021-07-01"`` (default) or ``"2019-08-15-preview"``.
+    :raises ValueError: for a malformed endpoint, plain http to a remote host or an unknown API
+        version, before any request.
+
+    Other keywords configure azure-core (``transport``, ``retry_total``, ``logging_enable``,
+    ``connection_verify``, ``proxies``, ``headers``, ``user_agent`` ...). One client may be
+    shared by many threads; use it as a context manager or call :meth:`close`.
+
+    .. code-block:: python
+
+        from azure.identity import DefaultAzureCredential
+        from azure_containerregistry import ContainerRegistryClient
+
+        with ContainerRegistryClient(endpoint, DefaultAzureCredential()) as client:
+            for name in client.list_repository_names():
+                print(name)
+    """
+
+    def __init__(
+        self,
+        endpoint: str,
+        credential: Optional[TokenCredential] = None,
+        *,
+        audience: str = DEFAULT_AUDIENCE,
+        api_version: Optional[str] = None,
+        credential_scopes: Optional[Sequence[str]] = None,
+        **kwargs: Any,
+    ) -> None:
+        self._endpoint = validate_endpoint(endpoint)
+        self._api_version = api_version or API_VERSIONS[0]
+        if self._api_version not in API_VERSIONS:
+            raise ValueError(f"api_version {api_version!r} is not one of {', '.join(API_VERSIONS)}")
+        if credential_scopes:
+            if isinstance(credential_scopes, str):
+                credential_scopes = [credential_scopes]
+            aad_scope = credential_scopes[0]
+        else:
+            if not isinstance(audience, str) or not audience:
+                raise ValueError("audience must be a non-empty URL such as " + DEFAULT_AUDIENCE)
+            aad_scope = audience.rstrip("/") + "/.default"
+        self._host = urlsplit(self._endpoint).netloc
+        self._rest = ContainerRegistryRestClient(
+            self._endpoint, credential, aad_scope=aad_scope, api_version=self._api_version, **kwargs
+        )
+
+    def __repr__(self) -> str:
+        return f"ContainerRegistryClient(endpoint={self._endpoint!r})"
+
+    # -- repositories -----------------------------------------------------------------------
+
+    def list_repository_names(
+        self, *, results_per_page: Optional[int] = None, **kwargs: Any
+    ) -> ItemPaged[str]:
+        """List the names of every repository, following ``Link`` pages.
+
+        :keyword int results_per_page: page size (the service default is 100, at most 1000).
+        :rtype: ~azure.core.paging.ItemPaged[str]
+        """
+        n = _results_per_page(results_per_page)
+        repositories = self._rest.repositories
+
+        def fetch(link: Optional[str]) -> Any:
+            return repositories.list_page(n=n, link=link, **kwargs)
+
+        return item_paged(fetch, lambda body: body.get("repositories") or ())
+
+    def get_repository_properties(self, repository: str, **kwargs: Any) -> RepositoryProperties:
+        """Get a repository's properties.
+
+        :raises ~azure.core.exceptions.ResourceNotFoundError: the repository does not exist.
+        """
+        name = validate_repository(repository)
+        return RepositoryProperties._from_wire(self._rest.repositories.get_properties(name, **kwargs))
+
+    def update_repository_properties(
+        self,
+        repository: str,
+        properties: Optional[RepositoryProperties] = None,
+        *,
+        can_delete: Optional[bool] = None,
+        can_list: Optional[bool] = None,
+        can_read: Optional[bool] = None,
+        can_write: Optional[bool] = None,
+        **kwargs: Any,
+    ) -> RepositoryProperties:
+        """Set a repository's flags; keywords override ``properties``; only set fields are sent.
+
+        :returns: the properties after the update.
+        """
+        name = validate_repository(repository)
+        body = _patch_body(
+            properties,
+            {"can_delete": can_delete, "can_list": can_list,
+             "can_read": can_read, "can_write": can_write},  # fmt: skip
+            teleport=self._api_version == _PREVIEW_API_VERSION,
+        )
+        wire = self._rest.repositories.update_properties(name, body, **kwargs)
+        return RepositoryProperties._from_wire(wire)
+
+    def delete_repository(self, repository: str, **kwargs: Any) -> None:
+        """Delete a repository with all its tags and manifests; a missing one is not an error."""
+        self._rest.repositories.delete(validate_repository(repository), **kwargs)
+
+    # -- tags -------------------------------------------------------------------------------
+
+    def list_tag_properties(
+        self,
+        repository: str,
+        *,
+        order_by: Union[ArtifactTagOrder, TagOrder, str, None] = None,
+        results_per_page: Optional[int] = None,
+        **kwargs: Any,
+    ) -> ItemPaged[ArtifactTagProperties]:
+        """List the tags of a repository; an empty repository gives an empty listing.
+
+        :keyword order_by: :class:`ArtifactTagOrder`, :class:`TagOrder` or ``"timedesc"`` /
+            ``"timeasc"``.
+        """
+        name = validate_repository(repository)
+        orderby = order_by_value(order_by)
+        n = _results_per_page(results_per_page)
+        tags = self._rest.tags
+
+        def fetch(link: Optional[str]) -> Any:
+            return tags.list_page(name, n=n, orderby=orderby, link=link, **kwargs)
+
+        def items(body: JSON) -> Iterable[ArtifactTagProperties]:
+            registry = body.get("registry", self._host)
+            repo = body.get("imageName", name)
+            return [
+                ArtifactTagProperties._from_wire(tag, repository=repo, registry=registry)
+                for tag in body.get("tags") or ()
+            ]
+
+        return item_paged(fetch, items)
+
+    def get_tag_properties(self, repository: str, tag: str, **kwargs: Any) -> ArtifactTagProperties:
+        """Get a tag's properties.
+
+        :raises ~azure.core.exceptions.ResourceNotFoundError: the repository or tag does not exist.
+        """
+        name, tag = validate_repository(repository), validate_tag(tag)
+        return self._tag_from_wire(self._rest.tags.get_properties(name, tag, **kwargs), name)
+
+    def update_tag_properties(
+        self,
+        repository: str,
+        tag: str,
+        properties: Optional[ArtifactTagProperties] = None,
+        *,
+        can_delete: Optional[bool] = None,
+        can_list: Optional[bool] = None,
+        can_read: Optional[bool] = None,
+        can_write: Optional[bool] = None,
+        **kwargs: Any,
+    ) -> ArtifactTagProperties:
+        """Set a tag's flags; keywords override ``properties``; only set fields are sent."""
+        name, tag = validate_repository(repository), validate_tag(tag)
+        body = _patch_body(
+            properties,
+            {"can_delete": can_delete, "can_list": can_list,
+             "can_read": can_read, "can_write": can_write},  # fmt: skip
+        )
+        return self._tag_from_wire(self._rest.tags.update_properties(name, tag, body, **kwargs), name)
+
+    def delete_tag(self, repository: str, tag: str, **kwargs: Any) -> None:
+        """Delete a tag (not the manifest it points to); a missing tag is not an error."""
+        name, tag = validate_repository(repository), validate_tag(tag)
+        self._rest.tags.delete(name, tag, **kwargs)
+
+    def _tag_from_wire(self, wire: JSON, repository: str) -> ArtifactTagProperties:
+        return ArtifactTagProperties._from_wire(
+            wire.get("tag", wire),
+            repository=wire.get("imageName", repository),
+            registry=wire.get("registry", self._host),
+        )
+
+    # -- manifests --------------------------------------------------------------------------
+
+    def list_manifest_properties(
+        self,
+        repository: str,
+        *,
+        order_by: Union[ArtifactManifestOrder, ManifestOrder, str, None] = None,
+        results_per_page: Optional[int] = None,
+        **kwargs: Any,
+    ) -> ItemPaged[ArtifactManifestProperties]:
+        """List the manifests of a repository; an empty repository gives an empty listing.
+
+        :keyword order_by: :class:`ArtifactManifestOrder`, :class:`ManifestOrder` or
+            ``"timedesc"`` / ``"timeasc"``.
+        """
+        name = validate_repository(repository)
+        orderby = order_by_value(order_by)
+        n = _results_per_page(results_per_page)
+        manifests = self._rest.manifests
+
+        def fetch(link: Optional[str]) -> Any:
+            return manifests.list_page(name, n=n, orderby=orderby, link=link, **kwargs)
+
+        def items(body: JSON) -> List[ArtifactManifestProperties]:
+            registry = body.get("registry", self._host)
+            repo = body.get("imageName", name)
+            return [
+                ArtifactManifestProperties._from_wire(item, repository=repo, registry=registry)
+                for item in body.get("manifests") or ()
+            ]
+
+        return item_paged(fetch, items)
+
+    def _digest_of(self, repository: str, tag_or_digest: str, **kwargs: Any) -> str:
+        """The digest for a tag or digest: a tag costs one lookup, a digest nothing."""
+        reference = validate_reference(tag_or_digest)
+        if is_digest(reference):
+            return reference
+        wire = self._rest.tags.get_properties(repository, reference, **kwargs)
+        return str(wire.get("tag", wire)["digest"])
+
+    def get_manifest_properties(
+        self, repository: str, tag_or_digest: str, **kwargs: Any
+    ) -> ArtifactManifestProperties:
+        """Get a manifest's properties; a tag is resolved to its digest first.
+
+        :raises ~azure.core.exceptions.ResourceNotFoundError: no such repository, tag or manifest.
+        """
+        name = validate_repository(repository)
+        digest = self._digest_of(name, tag_or_digest, **kwargs)
+        return self._manifest_from_wire(
+            self._rest.manifests.get_properties(name, digest, **kwargs), name
+        )
+
+    def update_manifest_properties(
+        self,
+        repository: str,
+        tag_or_digest: str,
+        properties: Optional[ArtifactManifestProperties] = None,
+        *,
+        can_delete: Optional[bool] = None,
+        can_list: Optional[bool] = None,
+        can_read: Optional[bool] = None,
+        can_write: Optional[bool] = None,
+        **kwargs: Any,
+    ) -> ArtifactManifestProperties:
+        """Set a manifest's flags; keywords override ``properties``; only set fields are sent."""
+        name = validate_repository(repository)
+        body = _patch_body(
+            properties,
+            {"can_delete": can_delete, "can_list": can_list,
+             "can_read": can_read, "can_write": can_write},  # fmt: skip
+        )
+        digest = self._digest_of(name, tag_or_digest, **kwargs)
+        wire = self._rest.manifests.update_properties(name, digest, body, **kwargs)
+        return self._manifest_from_wire(wire, name)
+
+    def delete_manifest(self, repository: str, tag_or_digest: str, **kwargs: Any) -> None:
+        """Delete a manifest and every tag pointing at it; a missing digest is not an error.
+
+        :raises ~azure.core.exceptions.ResourceNotFoundError: a *tag* that does not exist.
+        """
+        name = validate_repository(repository)
+        self._rest.manifests.delete(name, self._digest_of(name, tag_or_digest, **kwargs), **kwargs)
+
+    def _manifest_from_wire(self, wire: JSON, repository: str) -> ArtifactManifestProperties:
+        return ArtifactManifestProperties._from_wire(
+            wire.get("manifest", wire),
+            repository=wire.get("imageName", repository),
+            registry=wire.get("registry", self._host),
+        )
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close every connection the client opened, token exchange included."""
+        self._rest.close()
+
+    def __enter__(self) -> ContainerRegistryClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
