@@ -1,0 +1,183 @@
+"""Operation group for the token routes: ``POST /oauth2/exchange`` and ``POST /oauth2/token``.
+
+Shaped like generated code: one request builder per operation, an operation group that sends
+them, and msrest models for the JSON answers. The group runs on the token pipeline, which has no
+challenge policy (these routes are how the challenge is answered).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Optional
+
+from azure.core import PipelineClient
+from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
+from azure.core.rest import HttpRequest, HttpResponse
+from msrest import Deserializer
+from msrest.serialization import Model
+
+from ..._auth._redaction import redact_text
+
+__all__ = [
+    "AcrAccessToken",
+    "AcrRefreshToken",
+    "AuthenticationOperations",
+    "build_exchange_aad_access_token_for_acr_refresh_token_request",
+    "build_exchange_acr_refresh_token_for_acr_access_token_request",
+]
+
+_API_VERSION = "2021-07-01"
+_HEADERS = {"Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded"}
+
+
+class AcrRefreshToken(Model):  # type: ignore[misc]
+    """The answer of ``/oauth2/exchange``: an ACR refresh token. ``repr`` hides it."""
+
+    _attribute_map = {"refresh_token": {"key": "refresh_token", "type": "str"}}
+
+    def __init__(self, *, refresh_token: Optional[str] = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.refresh_token = refresh_token
+
+    def __repr__(self) -> str:
+        return "AcrRefreshToken(refresh_token=<redacted>)"
+
+    __str__ = __repr__
+
+
+class AcrAccessToken(Model):  # type: ignore[misc]
+    """The answer of ``/oauth2/token``: an ACR access token. ``repr`` hides it."""
+
+    _attribute_map = {"access_token": {"key": "access_token", "type": "str"}}
+
+    def __init__(self, *, access_token: Optional[str] = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.access_token = access_token
+
+    def __repr__(self) -> str:
+        return "AcrAccessToken(access_token=<redacted>)"
+
+    __str__ = __repr__
+
+
+def _form(fields: Dict[str, Optional[str]]) -> Dict[str, str]:
+    """Form fields in order, without the ``None`` ones (as the service expects)."""
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def build_exchange_aad_access_token_for_acr_refresh_token_request(
+    *,
+    grant_type: str,
+    service: str,
+    tenant: Optional[str] = None,
+    refresh_token: Optional[str] = None,
+    access_token: Optional[str] = None,
+    api_version: str = _API_VERSION,
+) -> HttpRequest:
+    """``POST /oauth2/exchange``: trade an AAD access token for an ACR refresh token."""
+    data = _form(
+        {
+            "grant_type": grant_type,
+            "service": service,
+            "tenant": tenant,
+            "refresh_token": refresh_token,
+            "access_token": access_token,
+        }
+    )
+    return HttpRequest(
+        "POST", "/oauth2/exchange", params={"api-version": api_version}, headers=dict(_HEADERS), data=data
+    )
+
+
+def build_exchange_acr_refresh_token_for_acr_access_token_request(
+    *,
+    service: str,
+    scope: str,
+    refresh_token: Optional[str] = None,
+    grant_type: str = "refresh_token",
+    api_version: str = _API_VERSION,
+) -> HttpRequest:
+    """``POST /oauth2/token``: an ACR access token for ``scope`` (``grant_type=password``: anonymous)."""
+    data = _form(
+        {"service": service, "scope": scope, "refresh_token": refresh_token, "grant_type": grant_type}
+    )
+    return HttpRequest(
+        "POST", "/oauth2/token", params={"api-version": api_version}, headers=dict(_HEADERS), data=data
+    )
+
+
+def _error_message(operation: str, response: HttpResponse) -> str:
+    """A message naming the route, status and ACR's error codes; never the body verbatim."""
+    details = []
+    try:
+        errors = json.loads(response.content).get("errors") or []
+        for error in errors:
+            details.append(f"{error.get('code', '')}: {error.get('message', '')}".strip(": "))
+    except (ValueError, AttributeError, TypeError):
+        pass
+    summary = "; ".join(d for d in details if d) or (response.reason or "")
+    return redact_text(f"{operation} failed with status {response.status_code}: {summary}".rstrip(": "))
+
+
+class AuthenticationOperations:
+    """Token routes of the registry, sent through ``client`` (the auth-free token pipeline)."""
+
+    models = {"AcrRefreshToken": AcrRefreshToken, "AcrAccessToken": AcrAccessToken}
+
+    def __init__(self, client: PipelineClient[Any, Any], api_version: str = _API_VERSION) -> None:
+        self._client = client
+        self._api_version = api_version
+        self._deserialize = Deserializer(self.models)
+
+    def _send(self, operation: str, request: HttpRequest, model: str, **kwargs: Any) -> Any:
+        request.url = self._client.format_url(request.url)
+        response = self._client.send_request(request, stream=False, **kwargs)
+        if response.status_code != 200:
+            error = ClientAuthenticationError if response.status_code == 401 else HttpResponseError
+            raise error(message=_error_message(operation, response), response=response)
+        try:
+            return self._deserialize(model, response.json())
+        except Exception as err:  # noqa: BLE001 - any decoding failure is the service's fault
+            raise HttpResponseError(
+                message=f"{operation} returned an unreadable body", response=response
+            ) from err
+
+    def exchange_aad_access_token_for_acr_refresh_token(
+        self,
+        grant_type: str,
+        service: str,
+        tenant: Optional[str] = None,
+        refresh_token: Optional[str] = None,
+        access_token: Optional[str] = None,
+        **kwargs: Any,
+    ) -> AcrRefreshToken:
+        """Exchange an AAD token (``grant_type="access_token"``) for an ACR refresh token."""
+        request = build_exchange_aad_access_token_for_acr_refresh_token_request(
+            grant_type=grant_type,
+            service=service,
+            tenant=tenant,
+            refresh_token=refresh_token,
+            access_token=access_token,
+            api_version=self._api_version,
+        )
+        result: AcrRefreshToken = self._send("Token exchange", request, "AcrRefreshToken", **kwargs)
+        return result
+
+    def exchange_acr_refresh_token_for_acr_access_token(
+        self,
+        service: str,
+        scope: str,
+        refresh_token: Optional[str] = None,
+        grant_type: str = "refresh_token",
+        **kwargs: Any,
+    ) -> AcrAccessToken:
+        """Get an ACR access token for ``scope`` (anonymously with ``grant_type="password"``)."""
+        request = build_exchange_acr_refresh_token_for_acr_access_token_request(
+            service=service,
+            scope=scope,
+            refresh_token=refresh_token,
+            grant_type=grant_type,
+            api_version=self._api_version,
+        )
+        result: AcrAccessToken = self._send("Token request", request, "AcrAccessToken", **kwargs)
+        return result
