@@ -34,8 +34,8 @@ def parse_challenge(header: Optional[str]) -> Optional[BearerChallenge]:
     Scheme and parameter names are case-insensitive; values keep their case. A header may hold
     several challenges (``Basic realm="x", Bearer service="y"``): only the Bearer one is read.
 
-    >>> parse_challenge('Bearer realm="https://r/oauth2/token",service="r.io",scope="registry:catalog:*"')
-    BearerChallenge(service='r.io', scope='registry:catalog:*', realm='https://r/oauth2/token', error=None)
+    >>> parse_challenge('Bearer realm="https://r/token",service="r.io",scope="registry:catalog:*"')
+    BearerChallenge(service='r.io', scope='registry:catalog:*', realm='https://r/token', error=None)
     """
     if not header:
         return None

@@ -23,11 +23,14 @@ class TokenClient:
 
     :param client: a client on the token pipeline (no challenge policy), based at the endpoint.
     :param credential: the AAD credential, or None for anonymous access.
-    :param aad_scope: the AAD scope to request, e.g. ``https://containerregistry.azure.net/.default``.
+    :param aad_scope: the AAD scope, e.g. ``https://containerregistry.azure.net/.default``.
     """
 
     def __init__(
-        self, client: PipelineClient[Any, Any], credential: Optional[TokenCredential], aad_scope: str
+        self,
+        client: PipelineClient[Any, Any],
+        credential: Optional[TokenCredential],
+        aad_scope: str,
     ) -> None:
         self._operations = AuthenticationOperations(client)
         self._credential = credential

@@ -69,7 +69,7 @@ def _describe_body(body: Any) -> str:
     return redact_text(str(body))
 
 
-class RedactingNetworkTraceLoggingPolicy(NetworkTraceLoggingPolicy):  # type: ignore[type-arg]
+class RedactingNetworkTraceLoggingPolicy(NetworkTraceLoggingPolicy):
     """``NetworkTraceLoggingPolicy`` with secrets redacted from headers, URLs and bodies.
 
     Enabled like the original, per client or per call, with ``logging_enable=True``.
@@ -90,10 +90,12 @@ class RedactingNetworkTraceLoggingPolicy(NetworkTraceLoggingPolicy):  # type: ig
                 _format_headers(http_request.headers.items()),
                 _describe_body(http_request.body),
             )
-        except Exception as err:  # noqa: BLE001 - logging must never break a request
+        except Exception as err:  # logging must never break a request
             _LOGGER.debug("Failed to log request: %s", type(err).__name__)
 
-    def on_response(self, request: PipelineRequest[Any], response: PipelineResponse[Any, Any]) -> None:
+    def on_response(
+        self, request: PipelineRequest[Any], response: PipelineResponse[Any, Any]
+    ) -> None:
         if not response.context.get("logging_enable") or not _LOGGER.isEnabledFor(logging.DEBUG):
             return
         http_response = response.http_response
@@ -113,5 +115,5 @@ class RedactingNetworkTraceLoggingPolicy(NetworkTraceLoggingPolicy):  # type: ig
                 _format_headers(http_response.headers.items()),
                 content,
             )
-        except Exception as err:  # noqa: BLE001 - logging must never break a request
+        except Exception as err:  # logging must never break a request
             _LOGGER.debug("Failed to log response: %s", type(err).__name__)

@@ -8,7 +8,7 @@ challenge policy (these routes are how the challenge is answered).
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Optional
+from typing import Any, ClassVar, Dict, Optional
 
 from azure.core import PipelineClient
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
@@ -30,13 +30,16 @@ _API_VERSION = "2021-07-01"
 _HEADERS = {"Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded"}
 
 
-class AcrRefreshToken(Model):  # type: ignore[misc]
+class AcrRefreshToken(Model):
     """The answer of ``/oauth2/exchange``: an ACR refresh token. ``repr`` hides it."""
 
-    _attribute_map = {"refresh_token": {"key": "refresh_token", "type": "str"}}
+    # msrest declares _attribute_map as an instance variable, hence no ClassVar
+    _attribute_map: Dict[str, Dict[str, Any]] = {  # noqa: RUF012
+        "refresh_token": {"key": "refresh_token", "type": "str"}
+    }
 
     def __init__(self, *, refresh_token: Optional[str] = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(**kwargs)  # type: ignore[no-untyped-call]
         self.refresh_token = refresh_token
 
     def __repr__(self) -> str:
@@ -45,13 +48,16 @@ class AcrRefreshToken(Model):  # type: ignore[misc]
     __str__ = __repr__
 
 
-class AcrAccessToken(Model):  # type: ignore[misc]
+class AcrAccessToken(Model):
     """The answer of ``/oauth2/token``: an ACR access token. ``repr`` hides it."""
 
-    _attribute_map = {"access_token": {"key": "access_token", "type": "str"}}
+    # msrest declares _attribute_map as an instance variable, hence no ClassVar
+    _attribute_map: Dict[str, Dict[str, Any]] = {  # noqa: RUF012
+        "access_token": {"key": "access_token", "type": "str"}
+    }
 
     def __init__(self, *, access_token: Optional[str] = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(**kwargs)  # type: ignore[no-untyped-call]
         self.access_token = access_token
 
     def __repr__(self) -> str:
@@ -85,7 +91,11 @@ def build_exchange_aad_access_token_for_acr_refresh_token_request(
         }
     )
     return HttpRequest(
-        "POST", "/oauth2/exchange", params={"api-version": api_version}, headers=dict(_HEADERS), data=data
+        "POST",
+        "/oauth2/exchange",
+        params={"api-version": api_version},
+        headers=dict(_HEADERS),
+        data=data,
     )
 
 
@@ -97,12 +107,15 @@ def build_exchange_acr_refresh_token_for_acr_access_token_request(
     grant_type: str = "refresh_token",
     api_version: str = _API_VERSION,
 ) -> HttpRequest:
-    """``POST /oauth2/token``: an ACR access token for ``scope`` (``grant_type=password``: anonymous)."""
-    data = _form(
-        {"service": service, "scope": scope, "refresh_token": refresh_token, "grant_type": grant_type}
-    )
+    """``POST /oauth2/token``: an ACR access token for ``scope``; anonymous with ``password``."""
+    fields = {"service": service, "scope": scope, "refresh_token": refresh_token}
+    data = _form({**fields, "grant_type": grant_type})
     return HttpRequest(
-        "POST", "/oauth2/token", params={"api-version": api_version}, headers=dict(_HEADERS), data=data
+        "POST",
+        "/oauth2/token",
+        params={"api-version": api_version},
+        headers=dict(_HEADERS),
+        data=data,
     )
 
 
@@ -116,18 +129,21 @@ def _error_message(operation: str, response: HttpResponse) -> str:
     except (ValueError, AttributeError, TypeError):
         pass
     summary = "; ".join(d for d in details if d) or (response.reason or "")
-    return redact_text(f"{operation} failed with status {response.status_code}: {summary}".rstrip(": "))
+    message = f"{operation} failed with status {response.status_code}: {summary}"
+    return redact_text(message.rstrip(": "))
 
 
 class AuthenticationOperations:
     """Token routes of the registry, sent through ``client`` (the auth-free token pipeline)."""
 
-    models = {"AcrRefreshToken": AcrRefreshToken, "AcrAccessToken": AcrAccessToken}
+    models: ClassVar[Dict[str, type]] = {
+        "AcrRefreshToken": AcrRefreshToken, "AcrAccessToken": AcrAccessToken,
+    }
 
     def __init__(self, client: PipelineClient[Any, Any], api_version: str = _API_VERSION) -> None:
         self._client = client
         self._api_version = api_version
-        self._deserialize = Deserializer(self.models)
+        self._deserialize = Deserializer(self.models)  # type: ignore[no-untyped-call]
 
     def _send(self, operation: str, request: HttpRequest, model: str, **kwargs: Any) -> Any:
         request.url = self._client.format_url(request.url)
@@ -137,7 +153,7 @@ class AuthenticationOperations:
             raise error(message=_error_message(operation, response), response=response)
         try:
             return self._deserialize(model, response.json())
-        except Exception as err:  # noqa: BLE001 - any decoding failure is the service's fault
+        except Exception as err:  # any decoding failure is the service's fault
             raise HttpResponseError(
                 message=f"{operation} returned an unreadable body", response=response
             ) from err
