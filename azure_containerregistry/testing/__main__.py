@@ -1,0 +1,45 @@
+"""Command line: ``python -m azure_containerregistry.testing serve --port N``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from collections.abc import Sequence
+from typing import Optional
+
+from ._registry import LocalRegistry
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Parse arguments and serve until interrupted (Ctrl-C)."""
+    parser = argparse.ArgumentParser(prog="python -m azure_containerregistry.testing")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run a local ACR-compatible registry")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=0)
+    serve.add_argument("--anonymous-pull", action="store_true")
+    serve.add_argument("--cert", help="PEM certificate: serve https")
+    serve.add_argument("--key", help="PEM private key for --cert")
+    serve.add_argument("--storage-redirect", action="store_true",
+                       help="answer blob GETs with 307 to a storage URL on host localhost")
+    serve.add_argument("--seed-demo", action="store_true",
+                       help="add library/hello (latest, v1) and multi (an amd64/arm64 index)")
+    args = parser.parse_args(argv)
+    registry = LocalRegistry(anonymous_pull=args.anonymous_pull, certfile=args.cert,
+                             keyfile=args.key, host=args.host, port=args.port,
+                             storage_redirect=args.storage_redirect)
+    if args.seed_demo:
+        registry.add_image("library/hello", tags=["latest", "v1"])
+        registry.add_index("multi", tags=["latest"])
+    with registry:
+        print(registry.endpoint, flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,246 @@
+"""HTTP plumbing of the local registry: request/response values, the request log record
+and a keep-alive HTTP/1.1 handler on :class:`http.server.ThreadingHTTPServer`.
+
+The handler only parses and writes bytes; every decision (routing, auth, faults, logging)
+is taken by the registry through ``server.dispatch``. Responses are written with a single
+``send`` (headers and body together) and ``TCP_NODELAY`` so keep-alive clients never wait on
+Nagle's algorithm.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import socket
+import ssl
+import threading
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Optional
+from urllib.parse import parse_qsl, urlsplit
+
+MAX_BODY = 1 << 30
+JSON_TYPE = "application/json; charset=utf-8"
+
+
+@dataclass
+class RequestRecord:
+    """One request as the registry saw it (tokens are never stored, only ``authorized``)."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    status: int
+    body_bytes: int
+    response_bytes: int
+    connection: int
+    authorized: bool
+    scope: Optional[str]
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-serialisable dict of this record."""
+        return dict(self.__dict__)
+
+
+@dataclass
+class Request:
+    """A parsed request. ``path`` is the raw (percent-encoded) path without the query."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: bytes
+    target: str
+    connection: int
+    client_host: str
+    scope: Optional[str] = None
+
+
+@dataclass
+class Response:
+    """An answer. ``drop_after`` -1 closes without answering; n >= 0 cuts the body at n."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    head: bool = False
+    drop_after: Optional[int] = None
+
+    @classmethod
+    def json(cls, status: int, payload: Any, headers: Optional[dict[str, str]] = None) -> Response:
+        """A JSON response with ACR's ``Content-Type``."""
+        out = {"Content-Type": JSON_TYPE}
+        out.update(headers or {})
+        return cls(status, out, json.dumps(payload).encode())
+
+    def sent_body_bytes(self) -> int:
+        """How many body bytes will actually go on the wire."""
+        if self.head or self.drop_after == -1:
+            return 0
+        if self.drop_after is not None:
+            return min(self.drop_after, len(self.body))
+        return len(self.body)
+
+
+class _BadBody(Exception):
+    pass
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: RegistryHTTPServer
+    connection_id = 0
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection_id = self.server.next_connection_id()
+        try:
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:  # pragma: no cover - e.g. non-TCP sockets
+            pass
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        """Silence the default stderr access log."""
+
+    def send_error(
+        self, code: int, message: Optional[str] = None, explain: Optional[str] = None
+    ) -> None:
+        """Protocol-level errors (bad request line, unknown method) as ACR error JSON."""
+        self.close_connection = True
+        reason = message or HTTPStatus(code).phrase
+        body = json.dumps({"errors": [{"code": "UNSUPPORTED" if code in (405, 501) else
+                                       "BAD_REQUEST", "message": reason, "detail": explain}]})
+        resp = Response(405 if code == 501 else code, {"Content-Type": JSON_TYPE},
+                        body.encode())
+        self._write(resp, getattr(self, "command", "GET") == "HEAD")
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._read_chunked()
+        length_text = self.headers.get("Content-Length")
+        if not length_text:
+            return b""
+        try:
+            length = int(length_text)
+        except ValueError:
+            raise _BadBody("invalid Content-Length") from None
+        if length < 0 or length > MAX_BODY:
+            raise _BadBody("invalid Content-Length")
+        data = self.rfile.read(length)
+        if len(data) != length:
+            raise _BadBody("truncated body")
+        return data
+
+    def _read_chunked(self) -> bytes:
+        parts: list[bytes] = []
+        total = 0
+        while True:
+            line = self.rfile.readline(1024)
+            try:
+                size = int(line.split(b";")[0].strip(), 16)
+            except ValueError:
+                raise _BadBody("invalid chunk size") from None
+            if size == 0:
+                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass
+                return b"".join(parts)
+            total += size
+            if total > MAX_BODY:
+                raise _BadBody("body too large")
+            parts.append(self.rfile.read(size))
+            self.rfile.readline(8)
+
+    def _serve(self) -> None:
+        try:
+            body = self._read_body()
+        except _BadBody as exc:
+            self.send_error(400, str(exc))
+            return
+        split = urlsplit(self.path)
+        request = Request(
+            method=self.command,
+            path=split.path,
+            query=dict(parse_qsl(split.query, keep_blank_values=True)),
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+            target=self.path,
+            connection=self.connection_id,
+            client_host=self.client_address[0] if self.client_address else "",
+        )
+        response = self.server.dispatch(request)
+        self._write(response, self.command == "HEAD" or response.head)
+
+    def _write(self, response: Response, head: bool) -> None:
+        if response.drop_after == -1:
+            self._drop()
+            return
+        lines = [f"HTTP/1.1 {response.status} {_phrase(response.status)}"]
+        headers = dict(response.headers)
+        headers.setdefault("Content-Length", str(len(response.body)))
+        if self.close_connection:
+            headers["Connection"] = "close"
+        lines.extend(f"{k}: {v}" for k, v in headers.items())
+        payload = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        if not head:
+            body = response.body
+            if response.drop_after is not None:
+                body = body[: response.drop_after]
+            payload += body
+        try:
+            self.wfile.write(payload)
+            self.wfile.flush()
+        except OSError:
+            self.close_connection = True
+            return
+        if response.drop_after is not None:
+            self._drop()
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+    do_OPTIONS = do_TRACE = do_CONNECT = _serve
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+class RegistryHTTPServer(ThreadingHTTPServer):
+    """Threaded server that hands every parsed request to ``dispatch``."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        dispatch: Callable[[Request], Response],
+        ssl_context: Optional[ssl.SSLContext] = None,
+    ) -> None:
+        super().__init__(address, _Handler)
+        self.dispatch = dispatch
+        self._ids = itertools.count(1)
+        self._ids_lock = threading.Lock()
+        if ssl_context is not None:
+            self.socket = ssl_context.wrap_socket(self.socket, server_side=True,
+                                                  do_handshake_on_connect=False)
+
+    def next_connection_id(self) -> int:
+        """A fresh id for a newly accepted TCP connection."""
+        with self._ids_lock:
+            return next(self._ids)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Client disconnects and TLS failures are normal in fault tests: stay quiet."""
