@@ -1,0 +1,77 @@
+"""Models: repr, equality, to_dict, seed-era names and settable flags."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from azure_containerregistry import (
+    ArtifactManifestProperties,
+    ArtifactTagProperties,
+    ContainerRegistryClient,
+    RepositoryProperties,
+)
+from azure_containerregistry.testing import LocalRegistry
+
+
+def test_models_round_trip_to_plain_json(
+    registry: LocalRegistry, client: ContainerRegistryClient
+) -> None:
+    registry.add_index("multi", tags=["latest"])
+    manifest = client.get_manifest_properties("multi", "latest")
+    plain = json.loads(json.dumps(manifest.to_dict()))
+    assert plain["digest"] == manifest.digest
+    assert plain["created_on"] == manifest.created_on.isoformat()  # type: ignore[union-attr]
+    assert plain["references"][0]["architecture"] == "amd64"
+    repository = client.get_repository_properties("multi").to_dict()
+    assert json.loads(json.dumps(repository))["name"] == "multi"
+
+
+def test_models_compare_by_value_and_repr_is_readable(
+    registry: LocalRegistry, client: ContainerRegistryClient
+) -> None:
+    registry.add_image("app", tags=["v1"])
+    first, second = client.get_tag_properties("app", "v1"), client.get_tag_properties("app", "v1")
+    assert first == second and first is not second
+    second.can_delete = False
+    assert first != second
+    text = repr(first)
+    assert text.startswith("ArtifactTagProperties(name='v1'")
+    assert "repository_name='app'" in text
+
+
+def test_models_are_not_hashable_because_flags_are_settable() -> None:
+    with pytest.raises(TypeError):
+        hash(RepositoryProperties())
+
+
+def test_models_can_be_built_with_only_flags_for_updates() -> None:
+    for model in (RepositoryProperties, ArtifactTagProperties, ArtifactManifestProperties):
+        built = model(can_delete=False, can_write=True)
+        assert (built.can_delete, built.can_write, built.can_read) == (False, True, None)
+
+
+def test_seed_era_last_udpated_on_warns_and_matches(
+    registry: LocalRegistry, client: ContainerRegistryClient
+) -> None:
+    registry.add_image("app", tags=["v1"])
+    properties = client.get_repository_properties("app")
+    with pytest.warns(DeprecationWarning, match="last_updated_on"):
+        assert properties.last_udpated_on == properties.last_updated_on
+
+
+def test_teleport_enabled_is_settable_and_sent_only_on_preview_api(
+    registry: LocalRegistry,
+) -> None:
+    registry.add_image("app", tags=["v1"])
+    credential = registry.credential()
+    properties = RepositoryProperties(teleport_enabled=True)
+    with ContainerRegistryClient(registry.endpoint, credential) as stable:
+        stable.update_repository_properties("app", properties)
+    with ContainerRegistryClient(
+        registry.endpoint, credential, api_version="2019-08-15-preview"
+    ) as preview:
+        preview.update_repository_properties("app", properties)
+    patches = [r for r in registry.requests if r.method == "PATCH" and r.status == 200]
+    assert [r.body_bytes for r in patches] == [len(b"{}"), len(b'{"teleportEnabled": true}')]
