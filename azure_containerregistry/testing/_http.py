@@ -94,9 +94,12 @@ class _Handler(BaseHTTPRequestHandler):
     server: RegistryHTTPServer
     connection_id = 0
 
+    timeout = 300.0  # idle keep-alive connections are closed after this many seconds
+
     def setup(self) -> None:
         super().setup()
         self.connection_id = self.server.next_connection_id()
+        self.server.track(self.connection, True)
         try:
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except OSError:  # pragma: no cover - e.g. non-TCP sockets
@@ -116,6 +119,13 @@ class _Handler(BaseHTTPRequestHandler):
         resp = Response(405 if code == 501 else code, {"Content-Type": JSON_TYPE},
                         body.encode())
         self._write(resp, getattr(self, "command", "GET") == "HEAD")
+
+    def finish(self) -> None:
+        self.server.track(self.connection, False)
+        try:
+            super().finish()
+        except OSError:
+            pass
 
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
@@ -233,6 +243,7 @@ class RegistryHTTPServer(ThreadingHTTPServer):
         self.dispatch = dispatch
         self._ids = itertools.count(1)
         self._ids_lock = threading.Lock()
+        self._open: set[socket.socket] = set()
         if ssl_context is not None:
             self.socket = ssl_context.wrap_socket(self.socket, server_side=True,
                                                   do_handshake_on_connect=False)
@@ -241,6 +252,24 @@ class RegistryHTTPServer(ThreadingHTTPServer):
         """A fresh id for a newly accepted TCP connection."""
         with self._ids_lock:
             return next(self._ids)
+
+    def track(self, sock: socket.socket, is_open: bool) -> None:
+        """Remember open client sockets so :meth:`close_connections` can end them."""
+        with self._ids_lock:
+            if is_open:
+                self._open.add(sock)
+            else:
+                self._open.discard(sock)
+
+    def close_connections(self) -> None:
+        """Shut down every open client connection (their handler threads then exit)."""
+        with self._ids_lock:
+            sockets = list(self._open)
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Client disconnects and TLS failures are normal in fault tests: stay quiet."""

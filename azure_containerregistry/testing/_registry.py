@@ -116,6 +116,7 @@ class LocalRegistry:
             self._server.shutdown()
             self._thread.join()
             self._thread = None
+        self._server.close_connections()
         self._server.server_close()
 
     def __enter__(self) -> LocalRegistry:
