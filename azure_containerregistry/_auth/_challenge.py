@@ -15,7 +15,7 @@ __all__ = ["BearerChallenge", "parse_challenge"]
 # token, which starts a new challenge (its auth-scheme). Scanned left to right so that commas
 # and scheme names inside quoted values are never mistaken for structure.
 _PARAM = re.compile(r'\s*([A-Za-z0-9_.-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"?|([^\s,"]*))[\s,]*')
-_TOKEN = re.compile(r'\s*([^\s,=]+)[\s,]*')
+_TOKEN = re.compile(r"\s*([^\s,=]+)[\s,]*")
 _UNESCAPE = re.compile(r"\\(.)")
 
 

@@ -25,6 +25,7 @@ _LOGGER = logging.getLogger("azure.core.pipeline.policies._universal")
 
 _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 _SECRET_FIELDS = r"access_token|refresh_token|password|client_secret|assertion|id_token"
+_SECRET_FIELD_NAME = re.compile(rf"(?i){_SECRET_FIELDS}")
 # name=value in a form body or query string.
 _FORM_FIELD = re.compile(rf"(?i)(?<![\w%])({_SECRET_FIELDS})=[^&\s'\"]*")
 # "name": "value" in a JSON body.
@@ -62,8 +63,12 @@ def _describe_body(body: Any) -> str:
         return redact_text(bytes(body).decode("utf-8", errors="replace"))
     if isinstance(body, str):
         return redact_text(body)
-    if isinstance(body, dict):
-        return redact_text(repr(body))
+    if isinstance(body, dict):  # form fields before encoding
+        fields = {
+            key: REDACTED if _SECRET_FIELD_NAME.fullmatch(str(key)) else value
+            for key, value in body.items()
+        }
+        return redact_text(repr(fields))
     if isinstance(body, types.GeneratorType) or hasattr(body, "read") or hasattr(body, "__iter__"):
         return "File upload"
     return redact_text(str(body))

@@ -78,7 +78,9 @@ class _RegistryPipelineClient(PipelineClient):  # type: ignore[type-arg]
 def _check_endpoint(endpoint: str) -> None:
     parts = urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"endpoint {endpoint!r} is not a registry URL like https://<name>.azurecr.io")
+        raise ValueError(
+            f"endpoint {endpoint!r} is not a registry URL like https://<name>.azurecr.io"
+        )
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise ValueError(
             f"endpoint {endpoint!r} uses plain http: tokens would cross the network unencrypted. "

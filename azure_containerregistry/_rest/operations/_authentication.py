@@ -133,11 +133,25 @@ def _error_message(operation: str, response: HttpResponse) -> str:
     return redact_text(message.rstrip(": "))
 
 
+def _token_error(operation: str, response: HttpResponse) -> HttpResponseError:
+    """The error for a failed token call: status and ACR's error codes, never the raw body.
+
+    The response is not attached: azure-core would append its body to the message, and a token
+    route's body is not something to print.
+    """
+    kind = ClientAuthenticationError if response.status_code == 401 else HttpResponseError
+    error = kind(message=_error_message(operation, response))
+    error.status_code = response.status_code
+    error.reason = response.reason
+    return error
+
+
 class AuthenticationOperations:
     """Token routes of the registry, sent through ``client`` (the auth-free token pipeline)."""
 
     models: ClassVar[Dict[str, type]] = {
-        "AcrRefreshToken": AcrRefreshToken, "AcrAccessToken": AcrAccessToken,
+        "AcrRefreshToken": AcrRefreshToken,
+        "AcrAccessToken": AcrAccessToken,
     }
 
     def __init__(self, client: PipelineClient[Any, Any], api_version: str = _API_VERSION) -> None:
@@ -149,8 +163,7 @@ class AuthenticationOperations:
         request.url = self._client.format_url(request.url)
         response = self._client.send_request(request, stream=False, **kwargs)
         if response.status_code != 200:
-            error = ClientAuthenticationError if response.status_code == 401 else HttpResponseError
-            raise error(message=_error_message(operation, response), response=response)
+            raise _token_error(operation, response)
         try:
             return self._deserialize(model, response.json())
         except Exception as err:  # any decoding failure is the service's fault

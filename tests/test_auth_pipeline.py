@@ -1,0 +1,477 @@
+"""Authentication end to end: a real pipeline client against the LocalRegistry over loopback.
+
+Costs are asserted from the registry's request log: they are facts, not timings.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import logging
+import threading
+import time
+from typing import Any, Iterator, List, Tuple
+
+import pytest
+from azure.core import PipelineClient
+from azure.core.exceptions import ClientAuthenticationError, ServiceRequestError
+from azure.core.pipeline import Pipeline
+from azure.core.pipeline.transport import HttpTransport, RequestsTransport
+from azure.core.rest import HttpRequest
+
+from azure_containerregistry._auth._exchange import TokenClient
+from azure_containerregistry._auth._jwt import jwt_expiry
+from azure_containerregistry._auth._policy import ContainerRegistryChallengePolicy
+from azure_containerregistry._rest._pipeline import create_pipeline_client
+from azure_containerregistry.testing import LocalRegistry, RequestRecord
+
+AAD_SCOPE = "https://containerregistry.azure.net/.default"
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+
+
+class _IssuedTokens:
+    """Every token the registry (and its credential) issues, so tests can look for leaks."""
+
+    def __init__(self, registry: LocalRegistry) -> None:
+        self.values: List[str] = []
+        issue = registry.issuer.issue
+
+        def recording_issue(claims: Any, lifetime: float) -> Tuple[str, int]:
+            token, exp = issue(claims, lifetime)
+            self.values.append(token)
+            return token, exp
+
+        registry.issuer.issue = recording_issue  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def registry() -> Iterator[LocalRegistry]:
+    with LocalRegistry() as reg:
+        reg.add_image("library/hello", tags=["latest", "v1"])
+        reg.add_image("other", tags=["a", "b"])
+        reg.clear_requests()
+        yield reg
+
+
+def _client(reg: LocalRegistry, credential: Any = "default", **kwargs: Any) -> PipelineClient:  # type: ignore[type-arg]
+    cred = reg.credential() if credential == "default" else credential
+    return create_pipeline_client(reg.endpoint, cred, aad_scope=AAD_SCOPE, **kwargs)
+
+
+def _get(client: PipelineClient, path: str, **kwargs: Any) -> int:  # type: ignore[type-arg]
+    return int(client.send_request(HttpRequest("GET", path), **kwargs).status_code)
+
+
+def _calls(reg: LocalRegistry) -> List[Tuple[str, str, int]]:
+    calls = [(r.method, r.path, r.status) for r in reg.requests]
+    reg.clear_requests()
+    return calls
+
+
+def _api(records: List[RequestRecord]) -> List[RequestRecord]:
+    return [r for r in records if not r.path.startswith("/oauth2/")]
+
+
+CATALOG = "/acr/v1/_catalog"
+HELLO_TAGS = "/acr/v1/library%2Fhello/_tags"
+OTHER_TAGS = "/acr/v1/other/_tags"
+
+
+def test_first_call_answers_the_challenge_then_each_call_costs_one_request(
+    registry: LocalRegistry,
+) -> None:
+    credential = registry.credential()
+    client = _client(registry, credential)
+    assert _get(client, CATALOG) == 200
+    assert _calls(registry) == [
+        ("GET", CATALOG, 401),
+        ("POST", "/oauth2/exchange", 200),
+        ("POST", "/oauth2/token", 200),
+        ("GET", CATALOG, 200),
+    ]
+    for _ in range(5):
+        assert _get(client, CATALOG) == 200
+    records = registry.requests
+    assert [(r.path, r.status, r.authorized) for r in records] == [(CATALOG, 200, True)] * 5
+    assert credential.calls == 1
+
+
+def test_new_scope_costs_a_token_call_and_the_request(registry: LocalRegistry) -> None:
+    client = _client(registry)
+    _get(client, CATALOG)
+    registry.clear_requests()
+    assert _get(client, HELLO_TAGS) == 200
+    assert _calls(registry) == [("POST", "/oauth2/token", 200), ("GET", HELLO_TAGS, 200)]
+    assert _get(client, HELLO_TAGS) == 200
+    assert _calls(registry) == [("GET", HELLO_TAGS, 200)]
+
+
+def test_one_exchange_serves_many_calls_and_scopes(registry: LocalRegistry) -> None:
+    credential = registry.credential()
+    client = _client(registry, credential)
+    paths = [
+        CATALOG,
+        HELLO_TAGS,
+        OTHER_TAGS,
+        "/acr/v1/library%2Fhello?api-version=2021-07-01",
+        "/v2/library%2Fhello/tags/list",
+        "/v2/other/tags/list",
+    ]
+    for _ in range(3):
+        for path in paths:
+            assert _get(client, path) == 200
+    records = registry.requests
+    assert [r.path for r in records].count("/oauth2/exchange") == 1
+    assert credential.calls == 1
+    token_calls = [r for r in records if r.path == "/oauth2/token"]
+    assert len(token_calls) == 5  # one per scope: catalog, hello read/pull, other read/pull
+    assert sum(1 for r in records if r.status == 401) == 1  # only the very first call
+
+
+def test_predicted_scopes_match_what_the_registry_demands(registry: LocalRegistry) -> None:
+    client = _client(registry)
+    _get(client, CATALOG)
+    registry.clear_requests()
+    requests = [
+        HttpRequest(
+            "GET", "/v2/library%2Fhello/manifests/latest", headers={"Accept": OCI_MANIFEST}
+        ),
+        HttpRequest("HEAD", "/v2/library%2Fhello/manifests/v1", headers={"Accept": OCI_MANIFEST}),
+        HttpRequest("PATCH", "/acr/v1/other/_tags/a?api-version=2021-07-01", json={}),
+        HttpRequest("DELETE", "/acr/v1/other/_tags/b?api-version=2021-07-01"),
+        HttpRequest("POST", "/v2/other/blobs/uploads/"),
+    ]
+    for request in requests:
+        assert client.send_request(request).status_code < 300
+    assert all(r.status != 401 for r in registry.requests), _calls(registry)
+
+
+def test_refresh_token_is_renewed_when_under_300_seconds_remain() -> None:
+    with LocalRegistry(refresh_token_lifetime=302) as reg:
+        reg.add_image("library/hello", tags=["latest"])
+        issued = _IssuedTokens(reg)
+        credential = reg.credential()
+        client = _client(reg, credential)
+        assert _get(client, CATALOG) == 200
+        reg.clear_requests()
+        refresh = [t for t in issued.values if _claims(t).get("token_type") == "refresh"]
+        assert len(refresh) == 1
+        expiry = jwt_expiry(refresh[0])
+        assert expiry is not None
+        while expiry - time.time() >= 300:  # wait until it is inside the renewal window
+            time.sleep(0.1)
+        assert _get(client, CATALOG) == 200  # cached access token: no renewal needed
+        assert _calls(reg) == [("GET", CATALOG, 200)]
+        assert _get(client, HELLO_TAGS) == 200  # new scope: renew the refresh token first
+        assert _calls(reg) == [
+            ("POST", "/oauth2/exchange", 200),
+            ("POST", "/oauth2/token", 200),
+            ("GET", HELLO_TAGS, 200),
+        ]
+        assert credential.calls == 2
+
+
+def _claims(token: str) -> Any:
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def test_rejected_tokens_are_recovered_with_one_retry(registry: LocalRegistry) -> None:
+    client = _client(registry)
+    _get(client, CATALOG)
+    registry.clear_requests()
+    registry.expire_tokens()  # access and refresh tokens are now refused
+    assert _get(client, CATALOG) == 200
+    assert _calls(registry) == [
+        ("GET", CATALOG, 401),
+        ("POST", "/oauth2/token", 401),  # the cached refresh token is refused too
+        ("POST", "/oauth2/exchange", 200),
+        ("POST", "/oauth2/token", 200),
+        ("GET", CATALOG, 200),
+    ]
+    assert _get(client, CATALOG) == 200
+    assert _calls(registry) == [("GET", CATALOG, 200)]
+
+
+def test_eight_threads_share_one_client_safely(registry: LocalRegistry) -> None:
+    credential = registry.credential()
+    client = _client(registry, credential)
+    paths = [CATALOG, HELLO_TAGS, OTHER_TAGS]
+    start = threading.Barrier(8)
+    statuses: List[int] = []
+    errors: List[BaseException] = []
+
+    def worker(index: int) -> None:
+        try:
+            start.wait(10)
+            for call in range(30):
+                statuses.append(_get(client, paths[(index + call) % len(paths)]))
+        except BaseException as err:  # reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert statuses == [200] * 240
+    records = registry.requests
+    assert [r.path for r in records].count("/oauth2/exchange") == 1
+    assert credential.calls == 1
+    assert [r.path for r in records].count("/oauth2/token") == len(paths)
+    # a token was never wrong: every authorized request succeeded
+    assert all(r.status == 200 for r in _api(records) if r.authorized)
+    assert sum(1 for r in _api(records) if r.status == 200) == 240
+
+
+def test_network_trace_logs_never_show_tokens(
+    registry: LocalRegistry, caplog: pytest.LogCaptureFixture
+) -> None:
+    issued = _IssuedTokens(registry)
+    caplog.set_level(logging.DEBUG)
+    client = _client(registry, logging_enable=True)
+    _get(client, CATALOG)
+    _get(client, HELLO_TAGS)
+    registry.expire_tokens()
+    _get(client, CATALOG)  # rejected token, refused refresh token, a new exchange
+    client.send_request(HttpRequest("PATCH", "/acr/v1/other?api-version=2021-07-01", json={}))
+    assert len(issued.values) >= 7  # AAD, refresh and access tokens, before and after expiry
+    text = caplog.text
+    assert "/oauth2/exchange" in text and "/oauth2/token" in text and "Request body" in text
+    assert "REDACTED" in text
+    for token in issued.values:
+        assert token not in text
+        for part in token.split("."):
+            if len(part) > 40:  # signatures and payloads are unique enough to search for
+                assert part not in text
+
+
+def test_failed_token_call_error_shows_no_token(registry: LocalRegistry) -> None:
+    issued = _IssuedTokens(registry)
+    with LocalRegistry() as other:  # its AAD tokens mean nothing to `registry`
+        client = _client(registry, other.credential())
+        issued_elsewhere = _IssuedTokens(other)
+        with pytest.raises(ClientAuthenticationError) as raised:
+            _get(client, CATALOG)
+    text = f"{raised.value}\n{raised.value!r}"
+    assert "Token exchange failed with status 401" in text
+    for token in issued.values + issued_elsewhere.values:
+        assert token not in text
+
+
+def test_policy_and_client_reprs_show_no_tokens(registry: LocalRegistry) -> None:
+    issued = _IssuedTokens(registry)
+    client = _client(registry)
+    _get(client, CATALOG)
+    policy = next(
+        p
+        for p in client._pipeline._impl_policies
+        if isinstance(p, ContainerRegistryChallengePolicy)
+    )
+    text = repr(policy) + str(policy) + repr(policy.__dict__) + repr(vars(policy._tokens))
+    assert issued.values
+    for token in issued.values:
+        assert token not in text
+
+
+class _NoNetwork(HttpTransport):  # type: ignore[type-arg]
+    """A transport that fails the test if anything tries to connect."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+
+    def send(self, request: Any, **kwargs: Any) -> Any:
+        self.sent += 1
+        raise AssertionError(f"no request may be sent: {request.method} {request.url}")
+
+    def open(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> _NoNetwork:
+        return self
+
+    def __exit__(self, *args: Any) -> None:
+        pass
+
+
+def test_plain_http_to_a_remote_host_is_refused_before_any_token(registry: LocalRegistry) -> None:
+    credential = registry.credential()
+    transport = _NoNetwork()
+    with pytest.raises(ValueError, match="plain http"):
+        create_pipeline_client(
+            "http://example.invalid", credential, aad_scope=AAD_SCOPE, transport=transport
+        )
+    # the policy itself refuses too, before sending or fetching anything
+    token_client = TokenClient(
+        PipelineClient("http://example.invalid", transport=transport), credential, AAD_SCOPE
+    )
+    policy = ContainerRegistryChallengePolicy("http://example.invalid", token_client)
+    pipeline = Pipeline(transport, [policy])
+    with pytest.raises(ServiceRequestError, match="plain http"):
+        pipeline.run(HttpRequest("GET", "http://example.invalid/acr/v1/_catalog"))
+    assert transport.sent == 0
+    assert credential.calls == 0
+
+
+class _CountingTransport(RequestsTransport):
+    closes = 0
+
+    def close(self) -> None:
+        self.closes += 1
+        super().close()
+
+
+def test_token_calls_share_the_connection_and_close_closes_it_once(
+    registry: LocalRegistry,
+) -> None:
+    transport = _CountingTransport()
+    client = _client(registry, transport=transport)
+    for path in (CATALOG, HELLO_TAGS, OTHER_TAGS):
+        _get(client, path)
+    records = registry.requests
+    assert {r.path for r in records} >= {"/oauth2/exchange", "/oauth2/token"}
+    assert len({r.connection for r in records}) == 1  # one keep-alive connection for everything
+    client.close()
+    assert transport.closes == 1
+    assert transport.session is None
+
+
+def test_body_that_cannot_rewind_is_not_resent(registry: LocalRegistry) -> None:
+    client = _client(registry)
+
+    def chunks() -> Iterator[bytes]:
+        yield b"{}"
+
+    request = HttpRequest(
+        "PUT", "/v2/other/manifests/new", content=chunks(), headers={"Content-Type": OCI_MANIFEST}
+    )
+    assert client.send_request(request).status_code == 401  # service unknown: no token yet
+    assert _calls(registry) == [("PUT", "/v2/other/manifests/new", 401)]
+
+
+def test_seekable_body_is_rewound_before_the_retry(registry: LocalRegistry) -> None:
+    client = _client(registry)
+    body = io.BytesIO(b"xx" + b"0123456789")
+    body.seek(2)
+    request = HttpRequest(
+        "PATCH",
+        "/acr/v1/other?api-version=2021-07-01",
+        content=body,
+        headers={"Content-Type": "application/json"},
+    )
+    client.send_request(request)
+    records = _api(registry.requests)
+    assert (records[0].status, records[0].body_bytes) == (401, 10)
+    assert records[1].body_bytes == 10 and records[1].authorized
+
+
+def test_known_service_sends_a_streamed_body_once_with_a_token(registry: LocalRegistry) -> None:
+    client = _client(registry)
+    _get(client, CATALOG)
+    registry.clear_requests()
+    response = client.send_request(HttpRequest("POST", "/v2/other/blobs/uploads/"))
+    assert response.status_code == 202
+    location = response.headers["Location"]
+
+    def chunks() -> Iterator[bytes]:
+        yield b"a" * 1000
+        yield b"b" * 1000
+
+    patch = HttpRequest(
+        "PATCH", location, content=chunks(), headers={"Content-Type": "application/octet-stream"}
+    )
+    assert client.send_request(patch).status_code == 202
+    assert [(r.method, r.status, r.body_bytes) for r in _api(registry.requests)] == [
+        ("POST", 202, 0),
+        ("PATCH", 202, 2000),
+    ]
+
+
+def test_anonymous_pull_uses_password_grant_and_never_exchanges() -> None:
+    with LocalRegistry(anonymous_pull=True) as reg:
+        reg.add_image("library/hello", tags=["latest"])
+        reg.clear_requests()
+        client = _client(reg, None)
+        assert _get(client, HELLO_TAGS) == 200
+        assert _get(client, HELLO_TAGS) == 200
+        assert _calls(reg) == [
+            ("GET", HELLO_TAGS, 401),
+            ("POST", "/oauth2/token", 200),
+            ("GET", HELLO_TAGS, 200),
+            ("GET", HELLO_TAGS, 200),
+        ]
+        patch = HttpRequest("PATCH", "/acr/v1/library%2Fhello?api-version=2021-07-01", json={})
+        response = client.send_request(patch)
+        assert response.status_code == 401  # the caller's error mapping raises
+        assert "insufficient_scope" in response.headers["WWW-Authenticate"]
+        assert all(r.path != "/oauth2/exchange" for r in reg.requests)
+
+
+def test_anonymous_access_refused_raises_client_authentication_error(
+    registry: LocalRegistry,
+) -> None:
+    client = _client(registry, None)
+    with pytest.raises(ClientAuthenticationError, match="anonymous access is disabled"):
+        _get(client, CATALOG)
+
+
+def test_retry_sits_before_the_challenge_and_keeps_the_token(registry: LocalRegistry) -> None:
+    client = _client(registry, retry_backoff_factor=0)
+    _get(client, CATALOG)
+    registry.clear_requests()
+    registry.fail_next(1, status=503, path_prefix=CATALOG)
+    assert _get(client, CATALOG) == 200
+    assert [(r.status, r.authorized) for r in registry.requests] == [(503, True), (200, True)]
+    registry.clear_requests()
+    no_retry = _client(registry, retry_total=0)
+    _get(no_retry, CATALOG)
+    registry.clear_requests()
+    registry.fail_next(1, status=503, path_prefix=CATALOG)
+    assert _get(no_retry, CATALOG) == 503
+
+
+def test_redirect_to_storage_carries_no_registry_token() -> None:
+    with LocalRegistry(storage_redirect=True) as reg:
+        reg.add_image("library/hello", tags=["latest"])
+        client = _client(reg)
+        manifest = client.send_request(
+            HttpRequest(
+                "GET", "/v2/library%2Fhello/manifests/latest", headers={"Accept": OCI_MANIFEST}
+            )
+        )
+        layer = json.loads(manifest.content)["layers"][0]["digest"]
+        reg.clear_requests()
+        blob = client.send_request(
+            HttpRequest("GET", f"/v2/library%2Fhello/blobs/{layer}"), stream=True
+        )
+        assert blob.status_code == 200
+        blob.read()
+        assert [(r.status, r.authorized) for r in reg.requests] == [(307, True), (200, False)]
+
+
+class _OpaqueCredential:
+    """A credential whose AAD tokens are not JWTs (some credentials return opaque ones)."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.secret = "opaque-aad-secret-value"
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        return self._inner.get_token(*scopes, **kwargs)._replace(token=self.secret)
+
+
+def test_non_jwt_secrets_are_redacted_from_logs_too(
+    registry: LocalRegistry, caplog: pytest.LogCaptureFixture
+) -> None:
+    credential = _OpaqueCredential(registry.credential())
+    caplog.set_level(logging.DEBUG)
+    client = _client(registry, credential, logging_enable=True)
+    with pytest.raises(ClientAuthenticationError):
+        _get(client, CATALOG)  # the registry refuses the opaque token, after it was logged
+    assert "/oauth2/exchange" in caplog.text
+    assert credential.secret not in caplog.text
