@@ -28,7 +28,6 @@ import time
 from typing import Any, Callable, NamedTuple, Optional, Tuple
 from urllib.parse import urlsplit
 
-from azure.core.credentials import TokenCredential
 from azure.core.exceptions import ClientAuthenticationError, ServiceRequestError
 from azure.core.pipeline import PipelineRequest, PipelineResponse
 from azure.core.pipeline.policies import HTTPPolicy
@@ -128,18 +127,6 @@ class ContainerRegistryChallengePolicy(HTTPPolicy):  # type: ignore[type-arg]
         self._service: Optional[str] = None
         self._refresh_tokens: TokenCache[str] = TokenCache(REFRESH_TOKEN_MARGIN, clock)
         self._access_tokens: TokenCache[Tuple[str, str]] = TokenCache(ACCESS_TOKEN_MARGIN, clock)
-
-    @classmethod
-    def for_credential(
-        cls,
-        endpoint: str,
-        credential: Optional[TokenCredential],
-        *,
-        aad_scope: str,
-        token_pipeline_client: Any,
-    ) -> ContainerRegistryChallengePolicy:
-        """Build the policy with a :class:`TokenClient` on ``token_pipeline_client``."""
-        return cls(endpoint, TokenClient(token_pipeline_client, credential, aad_scope))
 
     def __repr__(self) -> str:
         return (
