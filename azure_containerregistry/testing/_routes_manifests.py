@@ -159,7 +159,9 @@ def _acceptable(manifest: Manifest, accept: str) -> bool:
 
 def handle(registry: LocalRegistry, request: Request, name: str, ref: str) -> Response:
     """Route one manifest request (GET/HEAD/PUT/DELETE)."""
-    if not is_digest(ref) and not is_valid_tag(ref):
+    if is_digest(ref):
+        check_digest(ref)
+    elif not is_valid_tag(ref):
         raise RegistryError(400, "TAG_INVALID", "manifest tag did not match URI", {"tag": ref})
     method = request.method
     if method in ("GET", "HEAD"):
