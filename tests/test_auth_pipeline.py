@@ -386,9 +386,14 @@ def test_known_service_sends_a_streamed_body_once_with_a_token(registry: LocalRe
         "PATCH", location, content=chunks(), headers={"Content-Type": "application/octet-stream"}
     )
     assert client.send_request(patch).status_code == 202
+    status = client.send_request(HttpRequest("GET", location))
+    cancel = client.send_request(HttpRequest("DELETE", status.headers["Location"]))
+    assert cancel.status_code == 204
     assert [(r.method, r.status, r.body_bytes) for r in _api(registry.requests)] == [
         ("POST", 202, 0),
         ("PATCH", 202, 2000),
+        ("GET", 204, 0),
+        ("DELETE", 204, 0),
     ]
 
 

@@ -132,6 +132,9 @@ def test_jwt_expiry_is_none_for_anything_else(token: str) -> None:
         ("POST", "/v2/a%2Fb/blobs/uploads/", "repository:a/b:pull,push"),
         ("PATCH", "/v2/a/b/blobs/uploads/0c1e?_state=x", "repository:a/b:pull,push"),
         ("PUT", "/v2/a/manifests/v1", "repository:a:pull,push"),
+        ("PUT", "/v2/a/blobs/uploads/0c1e?digest=sha256:ab", "repository:a:pull,push"),
+        ("GET", "/v2/a/blobs/uploads/0c1e", "repository:a:pull,push"),
+        ("DELETE", "/v2/a%2Fb/blobs/uploads/0c1e", "repository:a/b:pull,push"),
         ("get", "/v2/a/manifests/v1", "repository:a:pull"),
     ],
 )

@@ -7,7 +7,8 @@ optimisation and stays a pure function.
 
 The scopes are those ACR asks for (see the recordings): ``registry:catalog:*`` for the catalog,
 ``repository:<name>:metadata_read`` / ``metadata_write`` for ``/acr/v1`` reads and updates,
-``repository:<name>:delete`` for deletes, and Docker's ``pull`` / ``pull,push`` for ``/v2``.
+``repository:<name>:delete`` for deletes, and Docker's ``pull`` / ``pull,push`` for ``/v2`` (an
+upload session, even read or cancelled, needs ``pull,push``).
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ _ACR_PATH = re.compile(r"^/acr/v1/(?P<name>[^_/][^/]*(?:/[^_/][^/]*)*)(?:/_[^/]+
 # /v2/<name>/<route>: the route anchors the end, so the name is everything before it.
 _V2_PATH = re.compile(
     r"^/v2/(?P<name>.+?)/(?:"
-    r"blobs/uploads/[^/]*|blobs/[^/]+|manifests/[^/]+|tags/list|referrers/[^/]+"
+    r"(?P<upload>blobs/uploads/[^/]*)|blobs/[^/]+|manifests/[^/]+|tags/list|referrers/[^/]+"
     r")$"
 )
+_V2_METHODS = _READ_METHODS | _WRITE_METHODS | {"DELETE"}
 _CATALOG_PATHS = frozenset({"/acr/v1/_catalog", "/v2/_catalog"})
 
 
@@ -65,6 +67,8 @@ def predict_scope(method: str, path: str) -> Optional[str]:
     v2 = _V2_PATH.match(path)
     if v2:
         name = v2.group("name")
+        if v2.group("upload") and method in _V2_METHODS:
+            return _repository_scope(name, "pull,push")  # every upload-session call is a push
         if method in _READ_METHODS:
             return _repository_scope(name, "pull")
         if method in _WRITE_METHODS:
