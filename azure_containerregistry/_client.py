@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Type, Union
+from typing import Any, Dict, Iterable, List, Sequence, Type, Union
 from urllib.parse import urlsplit
 
 from azure.core.credentials import TokenCredential
@@ -40,7 +40,7 @@ API_VERSIONS = ("2021-07-01", "2019-08-15-preview")
 _PREVIEW_API_VERSION = "2019-08-15-preview"
 
 
-def _results_per_page(value: Optional[int]) -> Optional[int]:
+def _results_per_page(value: int | None) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -49,7 +49,7 @@ def _results_per_page(value: Optional[int]) -> Optional[int]:
 
 
 def _patch_body(
-    properties: Optional[_Changeable], overrides: Dict[str, Optional[bool]], **wire_options: bool
+    properties: _Changeable | None, overrides: Dict[str, bool | None], **wire_options: bool
 ) -> JSON:
     """The PATCH body: the model's set flags, with the keyword flags on top."""
     if properties is not None and not isinstance(properties, _Changeable):
@@ -97,11 +97,11 @@ class ContainerRegistryClient:
     def __init__(
         self,
         endpoint: str,
-        credential: Optional[TokenCredential] = None,
+        credential: TokenCredential | None = None,
         *,
         audience: str = DEFAULT_AUDIENCE,
-        api_version: Optional[str] = None,
-        credential_scopes: Optional[Sequence[str]] = None,
+        api_version: str | None = None,
+        credential_scopes: Sequence[str] | None = None,
         **kwargs: Any,
     ) -> None:
         self._endpoint = validate_endpoint(endpoint)
@@ -127,7 +127,7 @@ class ContainerRegistryClient:
     # -- repositories -----------------------------------------------------------------------
 
     def list_repository_names(
-        self, *, results_per_page: Optional[int] = None, **kwargs: Any
+        self, *, results_per_page: int | None = None, **kwargs: Any
     ) -> ItemPaged[str]:
         """List the names of every repository, following ``Link`` pages.
 
@@ -137,7 +137,7 @@ class ContainerRegistryClient:
         n = _results_per_page(results_per_page)
         repositories = self._rest.repositories
 
-        def fetch(link: Optional[str]) -> Any:
+        def fetch(link: str | None) -> Any:
             return repositories.list_page(n=n, link=link, **kwargs)
 
         return item_paged(fetch, lambda body: body.get("repositories") or ())
@@ -148,17 +148,18 @@ class ContainerRegistryClient:
         :raises ~azure.core.exceptions.ResourceNotFoundError: the repository does not exist.
         """
         name = validate_repository(repository)
-        return RepositoryProperties._from_wire(self._rest.repositories.get_properties(name, **kwargs))
+        wire = self._rest.repositories.get_properties(name, **kwargs)
+        return RepositoryProperties._from_wire(wire)
 
     def update_repository_properties(
         self,
         repository: str,
-        properties: Optional[RepositoryProperties] = None,
+        properties: RepositoryProperties | None = None,
         *,
-        can_delete: Optional[bool] = None,
-        can_list: Optional[bool] = None,
-        can_read: Optional[bool] = None,
-        can_write: Optional[bool] = None,
+        can_delete: bool | None = None,
+        can_list: bool | None = None,
+        can_read: bool | None = None,
+        can_write: bool | None = None,
         **kwargs: Any,
     ) -> RepositoryProperties:
         """Set a repository's flags; keywords override ``properties``; only set fields are sent.
@@ -169,7 +170,7 @@ class ContainerRegistryClient:
         body = _patch_body(
             properties,
             {"can_delete": can_delete, "can_list": can_list,
-             "can_read": can_read, "can_write": can_write},  # fmt: skip
+             "can_read": can_read, "can_write": can_write},
             teleport=self._api_version == _PREVIEW_API_VERSION,
         )
         wire = self._rest.repositories.update_properties(name, body, **kwargs)
@@ -186,7 +187,7 @@ class ContainerRegistryClient:
         repository: str,
         *,
         order_by: Union[ArtifactTagOrder, TagOrder, str, None] = None,
-        results_per_page: Optional[int] = None,
+        results_per_page: int | None = None,
         **kwargs: Any,
     ) -> ItemPaged[ArtifactTagProperties]:
         """List the tags of a repository; an empty repository gives an empty listing.
@@ -199,7 +200,7 @@ class ContainerRegistryClient:
         n = _results_per_page(results_per_page)
         tags = self._rest.tags
 
-        def fetch(link: Optional[str]) -> Any:
+        def fetch(link: str | None) -> Any:
             return tags.list_page(name, n=n, orderby=orderby, link=link, **kwargs)
 
         def items(body: JSON) -> Iterable[ArtifactTagProperties]:
@@ -224,12 +225,12 @@ class ContainerRegistryClient:
         self,
         repository: str,
         tag: str,
-        properties: Optional[ArtifactTagProperties] = None,
+        properties: ArtifactTagProperties | None = None,
         *,
-        can_delete: Optional[bool] = None,
-        can_list: Optional[bool] = None,
-        can_read: Optional[bool] = None,
-        can_write: Optional[bool] = None,
+        can_delete: bool | None = None,
+        can_list: bool | None = None,
+        can_read: bool | None = None,
+        can_write: bool | None = None,
         **kwargs: Any,
     ) -> ArtifactTagProperties:
         """Set a tag's flags; keywords override ``properties``; only set fields are sent."""
@@ -237,9 +238,10 @@ class ContainerRegistryClient:
         body = _patch_body(
             properties,
             {"can_delete": can_delete, "can_list": can_list,
-             "can_read": can_read, "can_write": can_write},  # fmt: skip
+             "can_read": can_read, "can_write": can_write},
         )
-        return self._tag_from_wire(self._rest.tags.update_properties(name, tag, body, **kwargs), name)
+        wire = self._rest.tags.update_properties(name, tag, body, **kwargs)
+        return self._tag_from_wire(wire, name)
 
     def delete_tag(self, repository: str, tag: str, **kwargs: Any) -> None:
         """Delete a tag (not the manifest it points to); a missing tag is not an error."""
@@ -260,7 +262,7 @@ class ContainerRegistryClient:
         repository: str,
         *,
         order_by: Union[ArtifactManifestOrder, ManifestOrder, str, None] = None,
-        results_per_page: Optional[int] = None,
+        results_per_page: int | None = None,
         **kwargs: Any,
     ) -> ItemPaged[ArtifactManifestProperties]:
         """List the manifests of a repository; an empty repository gives an empty listing.
@@ -273,7 +275,7 @@ class ContainerRegistryClient:
         n = _results_per_page(results_per_page)
         manifests = self._rest.manifests
 
-        def fetch(link: Optional[str]) -> Any:
+        def fetch(link: str | None) -> Any:
             return manifests.list_page(name, n=n, orderby=orderby, link=link, **kwargs)
 
         def items(body: JSON) -> List[ArtifactManifestProperties]:
@@ -311,12 +313,12 @@ class ContainerRegistryClient:
         self,
         repository: str,
         tag_or_digest: str,
-        properties: Optional[ArtifactManifestProperties] = None,
+        properties: ArtifactManifestProperties | None = None,
         *,
-        can_delete: Optional[bool] = None,
-        can_list: Optional[bool] = None,
-        can_read: Optional[bool] = None,
-        can_write: Optional[bool] = None,
+        can_delete: bool | None = None,
+        can_list: bool | None = None,
+        can_read: bool | None = None,
+        can_write: bool | None = None,
         **kwargs: Any,
     ) -> ArtifactManifestProperties:
         """Set a manifest's flags; keywords override ``properties``; only set fields are sent."""
@@ -324,7 +326,7 @@ class ContainerRegistryClient:
         body = _patch_body(
             properties,
             {"can_delete": can_delete, "can_list": can_list,
-             "can_read": can_read, "can_write": can_write},  # fmt: skip
+             "can_read": can_read, "can_write": can_write},
         )
         digest = self._digest_of(name, tag_or_digest, **kwargs)
         wire = self._rest.manifests.update_properties(name, digest, body, **kwargs)
@@ -356,8 +358,8 @@ class ContainerRegistryClient:
 
     def __exit__(
         self,
-        exc_type: Optional[Type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
+        exc_type: Type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()

@@ -1,4 +1,4 @@
-"""Public enums: ``str`` enums that compare case-insensitively and never reject new service values."""
+"""Public enums: case-insensitive ``str`` enums that never reject new service values."""
 
 from __future__ import annotations
 

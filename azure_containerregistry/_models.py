@@ -11,7 +11,7 @@ import sys
 import warnings
 from datetime import datetime
 from enum import Enum
-from typing import Any, ClassVar, Dict, List, Mapping, Optional, Union
+from typing import Any, ClassVar, Dict, List, Mapping, Union
 
 import isodate
 
@@ -33,13 +33,13 @@ _CHANGEABLE = (
 )
 
 
-def _parse_time(value: Optional[str]) -> Optional[datetime]:
+def _parse_time(value: str | None) -> datetime | None:
     """ACR times carry up to 7 fractional digits and a ``Z``; 3.11's parser takes both."""
     if value is None:
         return None
     if sys.version_info >= (3, 11):
         return datetime.fromisoformat(value)
-    return isodate.parse_datetime(value)  # type: ignore[no-any-return]
+    return isodate.parse_datetime(value)
 
 
 def _plain(value: Any) -> Any:
@@ -67,7 +67,7 @@ class _Model:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self.to_dict() == other.to_dict()  # type: ignore[attr-defined]
+        return self.to_dict() == other.to_dict()
 
     __hash__ = None  # type: ignore[assignment]  # mutable (settable can_*), so unhashable
 
@@ -79,12 +79,12 @@ class _Model:
 class _Changeable(_Model):
     """The four settable flags every model carries."""
 
-    can_delete: Optional[bool]
-    can_list: Optional[bool]
-    can_read: Optional[bool]
-    can_write: Optional[bool]
+    can_delete: bool | None
+    can_list: bool | None
+    can_read: bool | None
+    can_write: bool | None
 
-    def _set_changeable(self, wire: Optional[Wire]) -> None:
+    def _set_changeable(self, wire: Wire | None) -> None:
         wire = wire or {}
         for attribute, key in _CHANGEABLE:
             setattr(self, attribute, wire.get(key))
@@ -109,11 +109,11 @@ class RepositoryProperties(_Changeable):
     def __init__(
         self,
         *,
-        can_delete: Optional[bool] = None,
-        can_list: Optional[bool] = None,
-        can_read: Optional[bool] = None,
-        can_write: Optional[bool] = None,
-        teleport_enabled: Optional[bool] = None,
+        can_delete: bool | None = None,
+        can_list: bool | None = None,
+        can_read: bool | None = None,
+        can_write: bool | None = None,
+        teleport_enabled: bool | None = None,
     ) -> None:
         self._wire: Wire = {}
         self.can_delete, self.can_list = can_delete, can_list
@@ -131,25 +131,25 @@ class RepositoryProperties(_Changeable):
         return self
 
     @property
-    def name(self) -> Optional[str]:
+    def name(self) -> str | None:
         """Repository name, e.g. ``library/hello-world``."""
         return self._wire.get("imageName")
 
     @property
-    def registry(self) -> Optional[str]:
+    def registry(self) -> str | None:
         """Login server of the registry."""
         return self._wire.get("registry")
 
     @property
-    def created_on(self) -> Optional[datetime]:
+    def created_on(self) -> datetime | None:
         return _parse_time(self._wire.get("createdTime"))
 
     @property
-    def last_updated_on(self) -> Optional[datetime]:
+    def last_updated_on(self) -> datetime | None:
         return _parse_time(self._wire.get("lastUpdateTime"))
 
     @property
-    def last_udpated_on(self) -> Optional[datetime]:
+    def last_udpated_on(self) -> datetime | None:
         """Seed-era misspelling of :attr:`last_updated_on`."""
         warnings.warn(
             "last_udpated_on is deprecated; use last_updated_on", DeprecationWarning, stacklevel=2
@@ -157,11 +157,11 @@ class RepositoryProperties(_Changeable):
         return self.last_updated_on
 
     @property
-    def manifest_count(self) -> Optional[int]:
+    def manifest_count(self) -> int | None:
         return self._wire.get("manifestCount")
 
     @property
-    def tag_count(self) -> Optional[int]:
+    def tag_count(self) -> int | None:
         return self._wire.get("tagCount")
 
     def _changeable_wire(self, *, teleport: bool = False) -> Dict[str, bool]:
@@ -182,20 +182,20 @@ class ArtifactTagProperties(_Changeable):
     def __init__(
         self,
         *,
-        can_delete: Optional[bool] = None,
-        can_list: Optional[bool] = None,
-        can_read: Optional[bool] = None,
-        can_write: Optional[bool] = None,
+        can_delete: bool | None = None,
+        can_list: bool | None = None,
+        can_read: bool | None = None,
+        can_write: bool | None = None,
     ) -> None:
         self._wire: Wire = {}
-        self._repository: Optional[str] = None
-        self._registry: Optional[str] = None
+        self._repository: str | None = None
+        self._registry: str | None = None
         self.can_delete, self.can_list = can_delete, can_list
         self.can_read, self.can_write = can_read, can_write
 
     @classmethod
     def _from_wire(
-        cls, wire: Wire, *, repository: Optional[str], registry: Optional[str]
+        cls, wire: Wire, *, repository: str | None, registry: str | None
     ) -> ArtifactTagProperties:
         self = cls.__new__(cls)
         self._wire, self._repository, self._registry = wire, repository, registry
@@ -203,28 +203,28 @@ class ArtifactTagProperties(_Changeable):
         return self
 
     @property
-    def name(self) -> Optional[str]:
+    def name(self) -> str | None:
         return self._wire.get("name")
 
     @property
-    def digest(self) -> Optional[str]:
+    def digest(self) -> str | None:
         """Digest of the manifest the tag points to."""
         return self._wire.get("digest")
 
     @property
-    def repository_name(self) -> Optional[str]:
+    def repository_name(self) -> str | None:
         return self._repository
 
     @property
-    def registry(self) -> Optional[str]:
+    def registry(self) -> str | None:
         return self._registry
 
     @property
-    def created_on(self) -> Optional[datetime]:
+    def created_on(self) -> datetime | None:
         return _parse_time(self._wire.get("createdTime"))
 
     @property
-    def last_updated_on(self) -> Optional[datetime]:
+    def last_updated_on(self) -> datetime | None:
         return _parse_time(self._wire.get("lastUpdateTime"))
 
 
@@ -237,7 +237,7 @@ class ArtifactManifestPlatform(_Model):
         self._wire = wire
 
     @property
-    def digest(self) -> Optional[str]:
+    def digest(self) -> str | None:
         return self._wire.get("digest")
 
     @property
@@ -262,20 +262,20 @@ class ArtifactManifestProperties(_Changeable):
     def __init__(
         self,
         *,
-        can_delete: Optional[bool] = None,
-        can_list: Optional[bool] = None,
-        can_read: Optional[bool] = None,
-        can_write: Optional[bool] = None,
+        can_delete: bool | None = None,
+        can_list: bool | None = None,
+        can_read: bool | None = None,
+        can_write: bool | None = None,
     ) -> None:
         self._wire: Wire = {}
-        self._repository: Optional[str] = None
-        self._registry: Optional[str] = None
+        self._repository: str | None = None
+        self._registry: str | None = None
         self.can_delete, self.can_list = can_delete, can_list
         self.can_read, self.can_write = can_read, can_write
 
     @classmethod
     def _from_wire(
-        cls, wire: Wire, *, repository: Optional[str], registry: Optional[str]
+        cls, wire: Wire, *, repository: str | None, registry: str | None
     ) -> ArtifactManifestProperties:
         self = cls.__new__(cls)
         self._wire, self._repository, self._registry = wire, repository, registry
@@ -283,15 +283,15 @@ class ArtifactManifestProperties(_Changeable):
         return self
 
     @property
-    def digest(self) -> Optional[str]:
+    def digest(self) -> str | None:
         return self._wire.get("digest")
 
     @property
-    def repository_name(self) -> Optional[str]:
+    def repository_name(self) -> str | None:
         return self._repository
 
     @property
-    def registry(self) -> Optional[str]:
+    def registry(self) -> str | None:
         return self._registry
 
     @property
@@ -300,20 +300,20 @@ class ArtifactManifestProperties(_Changeable):
         return f"{self._registry}/{self._repository}@{self.digest}"
 
     @property
-    def size_in_bytes(self) -> Optional[int]:
+    def size_in_bytes(self) -> int | None:
         return self._wire.get("imageSize")
 
     @property
-    def size(self) -> Optional[int]:
+    def size(self) -> int | None:
         """Seed-era name of :attr:`size_in_bytes`."""
         return self.size_in_bytes
 
     @property
-    def created_on(self) -> Optional[datetime]:
+    def created_on(self) -> datetime | None:
         return _parse_time(self._wire.get("createdTime"))
 
     @property
-    def last_updated_on(self) -> Optional[datetime]:
+    def last_updated_on(self) -> datetime | None:
         return _parse_time(self._wire.get("lastUpdateTime"))
 
     @property
@@ -329,11 +329,11 @@ class ArtifactManifestProperties(_Changeable):
         return list(self._wire.get("tags") or ())
 
     @property
-    def media_type(self) -> Optional[str]:
+    def media_type(self) -> str | None:
         return self._wire.get("mediaType")
 
     @property
-    def config_media_type(self) -> Optional[str]:
+    def config_media_type(self) -> str | None:
         return self._wire.get("configMediaType")
 
     @property

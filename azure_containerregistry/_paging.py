@@ -21,7 +21,7 @@ PageFetcher = Callable[[Optional[str]], Page]
 def item_paged(fetch: PageFetcher, items: Callable[[Dict[str, Any]], Iterable[T]]) -> ItemPaged[T]:
     """Page through a listing with ``fetch``, turning each page's JSON into items with ``items``."""
 
-    def extract_data(page: Page) -> Tuple[Optional[str], Iterator[T]]:
+    def extract_data(page: Page) -> Tuple[str | None, Iterator[T]]:
         body, link = page
         return link, iter(items(body))
 

@@ -63,12 +63,8 @@ def test_get_repository_properties_reads_every_field(
     assert properties.created_on is not None and properties.created_on.tzinfo is not None
     assert properties.last_updated_on is not None
     assert properties.last_updated_on >= properties.created_on
-    assert (properties.can_delete, properties.can_list, properties.can_read, properties.can_write) == (
-        True,
-        True,
-        True,
-        True,
-    )
+    flags = (properties.can_delete, properties.can_list, properties.can_read, properties.can_write)
+    assert flags == (True, True, True, True)
     assert properties.teleport_enabled is None
 
 

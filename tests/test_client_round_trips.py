@@ -126,7 +126,7 @@ def test_eight_threads_share_one_client_without_extra_exchanges(
                 for _ in range(10):
                     assert client.get_tag_properties(repository, "v1").name == "v1"
                     assert client.get_repository_properties(repository).name == repository
-            except BaseException as error:  # noqa: BLE001 - reported below
+            except BaseException as error:
                 errors.append(error)
 
         return run

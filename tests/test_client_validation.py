@@ -104,8 +104,12 @@ def test_bad_endpoint_is_refused_at_construction(endpoint: str) -> None:
 
 @pytest.mark.parametrize(
     ("endpoint", "host"),
-    [("myregistry.azurecr.io", "myregistry.azurecr.io"), ("http://localhost:5000", "localhost:5000"),
-     ("http://127.0.0.2:1", "127.0.0.2:1"), ("http://[::1]:8080", "[::1]:8080")],
+    [
+        ("myregistry.azurecr.io", "myregistry.azurecr.io"),
+        ("http://localhost:5000", "localhost:5000"),
+        ("http://127.0.0.2:1", "127.0.0.2:1"),
+        ("http://[::1]:8080", "[::1]:8080"),
+    ],
 )
 def test_bare_hosts_get_https_and_loopback_may_use_http(endpoint: str, host: str) -> None:
     with ContainerRegistryClient(endpoint) as client:

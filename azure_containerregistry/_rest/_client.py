@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Optional, Type
+from typing import Any, Type
 
 from azure.core import PipelineClient
 from azure.core.credentials import TokenCredential
@@ -26,7 +26,7 @@ class ContainerRegistryRestClient:
     def __init__(
         self,
         endpoint: str,
-        credential: Optional[TokenCredential],
+        credential: TokenCredential | None,
         *,
         aad_scope: str,
         api_version: str,
@@ -48,8 +48,8 @@ class ContainerRegistryRestClient:
 
     def __exit__(
         self,
-        exc_type: Optional[Type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
+        exc_type: Type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()

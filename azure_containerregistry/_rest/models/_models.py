@@ -8,15 +8,15 @@ nearly all of the official client's CPU on a listing.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Dict, List, Optional
+from typing import Any, List
 
 from msrest.serialization import Model
 
 
-class ChangeableAttributes(Model):  # type: ignore[misc]
+class ChangeableAttributes(Model):
     """The settable flags of a repository, tag or manifest (the PATCH body)."""
 
-    _attribute_map: ClassVar[Dict[str, Dict[str, str]]] = {
+    _attribute_map = {
         "delete_enabled": {"key": "deleteEnabled", "type": "bool"},
         "write_enabled": {"key": "writeEnabled", "type": "bool"},
         "list_enabled": {"key": "listEnabled", "type": "bool"},
@@ -27,14 +27,14 @@ class ChangeableAttributes(Model):  # type: ignore[misc]
     def __init__(
         self,
         *,
-        delete_enabled: Optional[bool] = None,
-        write_enabled: Optional[bool] = None,
-        list_enabled: Optional[bool] = None,
-        read_enabled: Optional[bool] = None,
-        teleport_enabled: Optional[bool] = None,
+        delete_enabled: bool | None = None,
+        write_enabled: bool | None = None,
+        list_enabled: bool | None = None,
+        read_enabled: bool | None = None,
+        teleport_enabled: bool | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
+        super().__init__(**kwargs)  # type: ignore[no-untyped-call]
         self.delete_enabled = delete_enabled
         self.write_enabled = write_enabled
         self.list_enabled = list_enabled
@@ -42,10 +42,10 @@ class ChangeableAttributes(Model):  # type: ignore[misc]
         self.teleport_enabled = teleport_enabled
 
 
-class RepositoryAttributes(Model):  # type: ignore[misc]
+class RepositoryAttributes(Model):
     """``GET /acr/v1/{name}``."""
 
-    _attribute_map: ClassVar[Dict[str, Dict[str, str]]] = {
+    _attribute_map = {
         "registry_login_server": {"key": "registry", "type": "str"},
         "name": {"key": "imageName", "type": "str"},
         "created_on": {"key": "createdTime", "type": "iso-8601"},
@@ -56,10 +56,10 @@ class RepositoryAttributes(Model):  # type: ignore[misc]
     }
 
 
-class TagAttributes(Model):  # type: ignore[misc]
+class TagAttributes(Model):
     """One tag: an item of ``TagList.tags`` and ``TagAttributesWrapper.tag``."""
 
-    _attribute_map: ClassVar[Dict[str, Dict[str, str]]] = {
+    _attribute_map = {
         "name": {"key": "name", "type": "str"},
         "digest": {"key": "digest", "type": "str"},
         "created_on": {"key": "createdTime", "type": "iso-8601"},
@@ -69,20 +69,20 @@ class TagAttributes(Model):  # type: ignore[misc]
     }
 
 
-class ManifestAttributesReference(Model):  # type: ignore[misc]
+class ManifestAttributesReference(Model):
     """A child of a multi-arch index, as listed under ``references``."""
 
-    _attribute_map: ClassVar[Dict[str, Dict[str, str]]] = {
+    _attribute_map = {
         "digest": {"key": "digest", "type": "str"},
         "architecture": {"key": "architecture", "type": "str"},
         "operating_system": {"key": "os", "type": "str"},
     }
 
 
-class ManifestAttributes(Model):  # type: ignore[misc]
-    """One manifest: an item of ``AcrManifests.manifests`` and ``ManifestAttributesWrapper.manifest``."""
+class ManifestAttributes(Model):
+    """One manifest: an item of ``AcrManifests.manifests``, or a wrapper's ``manifest``."""
 
-    _attribute_map: ClassVar[Dict[str, Dict[str, str]]] = {
+    _attribute_map = {
         "digest": {"key": "digest", "type": "str"},
         "size": {"key": "imageSize", "type": "long"},
         "created_on": {"key": "createdTime", "type": "iso-8601"},
@@ -97,20 +97,20 @@ class ManifestAttributes(Model):  # type: ignore[misc]
     }
 
 
-class AcrErrorInfo(Model):  # type: ignore[misc]
+class AcrErrorInfo(Model):
     """One entry of ACR's ``errors`` list."""
 
-    _attribute_map: ClassVar[Dict[str, Dict[str, str]]] = {
+    _attribute_map = {
         "code": {"key": "code", "type": "str"},
         "message": {"key": "message", "type": "str"},
         "detail": {"key": "detail", "type": "object"},
     }
 
 
-class AcrErrors(Model):  # type: ignore[misc]
+class AcrErrors(Model):
     """ACR's error body: ``{"errors": [...]}``."""
 
-    _attribute_map: ClassVar[Dict[str, Dict[str, str]]] = {
+    _attribute_map = {
         "errors": {"key": "errors", "type": "[AcrErrorInfo]"},
     }
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Collection, Dict, Optional, Tuple
+from typing import Any, Collection, Dict, Tuple
 from urllib.parse import quote
 
 from azure.core import PipelineClient
@@ -21,7 +21,7 @@ def quote_segment(value: str) -> str:
     return quote(value, safe="")
 
 
-def next_link(link_header: Optional[str]) -> Optional[str]:
+def next_link(link_header: str | None) -> str | None:
     """The ``rel="next"`` target of an RFC 5988 ``Link`` header, or None.
 
     ACR sends ``</acr/v1/_catalog?last=b&n=2&orderby=>; rel="next"``: relative to the registry.
@@ -57,7 +57,7 @@ class OperationGroup:
         ok: Collection[int] = (200,),
         missing_ok: bool = False,
         **kwargs: Any,
-    ) -> Optional[JSON]:
+    ) -> JSON | None:
         """Send ``request``; return its JSON body, or None for a tolerated 404."""
         response = self._client.send_request(request, **kwargs)
         if not raise_for_status(response, ok=ok, missing_ok=missing_ok):
@@ -65,7 +65,7 @@ class OperationGroup:
         content = response.content
         return json.loads(content) if content else {}
 
-    def _get_page(self, path_or_link: str, **kwargs: Any) -> Tuple[JSON, Optional[str]]:
+    def _get_page(self, path_or_link: str, **kwargs: Any) -> Tuple[JSON, str | None]:
         """GET one listing page (a path with query, or a next link); return it and the next link."""
         request = HttpRequest("GET", self._base + path_or_link, headers=_ACCEPT_JSON)
         response = self._client.send_request(request, **kwargs)
@@ -77,14 +77,14 @@ class OperationGroup:
 _ACCEPT_JSON = {"Accept": "application/json"}
 
 
-def json_request(method: str, url: str, body: Optional[JSON] = None) -> HttpRequest:
+def json_request(method: str, url: str, body: JSON | None = None) -> HttpRequest:
     """A request that accepts JSON and, when ``body`` is given, sends it."""
     if body is None:
         return HttpRequest(method, url, headers=dict(_ACCEPT_JSON))
     return HttpRequest(method, url, headers=dict(_ACCEPT_JSON), json=body)
 
 
-def list_query(n: Optional[int], orderby: Optional[str] = None, **extra: Optional[str]) -> str:
+def list_query(n: int | None, orderby: str | None = None, **extra: str | None) -> str:
     """Query string of a first listing page: only the parameters that are set."""
     params = [("n", str(n) if n is not None else None), ("orderby", orderby), *extra.items()]
     query = "&".join(f"{key}={quote(value, safe='')}" for key, value in params if value is not None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional, Tuple
+from typing import Any, Tuple
 
 from ._base import JSON, OperationGroup, json_request, list_query, quote_segment
 
@@ -13,8 +13,8 @@ class RepositoriesOperations(OperationGroup):
     """List, read, update and delete repositories."""
 
     def list_page(
-        self, *, n: Optional[int] = None, link: Optional[str] = None, **kwargs: Any
-    ) -> Tuple[JSON, Optional[str]]:
+        self, *, n: int | None = None, link: str | None = None, **kwargs: Any
+    ) -> Tuple[JSON, str | None]:
         """One page of the catalog: ``{"repositories": [...]}`` and the next link."""
         return self._get_page(link or "/acr/v1/_catalog" + list_query(n), **kwargs)
 
@@ -26,7 +26,7 @@ class RepositoriesOperations(OperationGroup):
         request = json_request("PATCH", self._url(f"/acr/v1/{quote_segment(name)}"), body)
         return self._send_json(request, **kwargs) or {}
 
-    def delete(self, name: str, **kwargs: Any) -> Optional[JSON]:
+    def delete(self, name: str, **kwargs: Any) -> JSON | None:
         """Delete a repository; None when it did not exist."""
         request = json_request("DELETE", self._url(f"/acr/v1/{quote_segment(name)}"))
         return self._send_json(request, ok=(200, 202, 204), missing_ok=True, **kwargs)

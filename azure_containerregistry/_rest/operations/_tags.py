@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional, Tuple
+from typing import Any, Tuple
 
 from ._base import JSON, OperationGroup, json_request, list_query, quote_segment
 
@@ -19,12 +19,12 @@ class TagsOperations(OperationGroup):
         self,
         name: str,
         *,
-        n: Optional[int] = None,
-        orderby: Optional[str] = None,
-        digest: Optional[str] = None,
-        link: Optional[str] = None,
+        n: int | None = None,
+        orderby: str | None = None,
+        digest: str | None = None,
+        link: str | None = None,
         **kwargs: Any,
-    ) -> Tuple[JSON, Optional[str]]:
+    ) -> Tuple[JSON, str | None]:
         """One page of ``{"registry", "imageName", "tags": [...]}`` and the next link."""
         first = f"/acr/v1/{quote_segment(name)}/_tags" + list_query(n, orderby, digest=digest)
         return self._get_page(link or first, **kwargs)
