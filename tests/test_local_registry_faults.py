@@ -23,7 +23,7 @@ def test_log_counts_connections_and_bodies(registry: LocalRegistry,
     other.request("GET", "/v2/")
     other.close()
     records = registry.requests
-    assert [r.connection for r in records][0] == records[1].connection != records[2].connection
+    assert next(r.connection for r in records) == records[1].connection != records[2].connection
     assert (records[1].status, records[1].body_bytes, records[1].authorized) == (401, 3, False)
     assert records[1].scope == "repository:app:pull,push"
     assert records[0].response_bytes == 2
@@ -134,7 +134,8 @@ def test_cli_serves_until_interrupted(tmp_path: Any) -> None:
         assert endpoint.startswith("http://127.0.0.1:")
         with urllib.request.urlopen(endpoint + "/v2/") as resp:
             assert resp.status == 200
-        log = json.loads(urllib.request.urlopen(endpoint + "/_local/requests").read())
+        with urllib.request.urlopen(endpoint + "/_local/requests") as resp:
+            log = json.loads(resp.read())
         assert len(log) == 1
     finally:
         proc.terminate()

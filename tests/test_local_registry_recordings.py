@@ -183,7 +183,8 @@ def test_tags_of_repository_without_tags_are_null_as_recorded(registry: LocalReg
     entry = [e for e in entries("list_in_empty_repo") if e["StatusCode"] == 200
              and e["RequestUri"].endswith("/_tags")][-1]
     scope = "repository:repof1af3a51:"
-    assert acr_http.call("DELETE", "/acr/v1/repof1af3a51/_tags/test", scope + "delete").status == 202
+    deleted_tag = acr_http.call("DELETE", "/acr/v1/repof1af3a51/_tags/test", scope + "delete")
+    assert deleted_tag.status == 202
     answer = acr_http.call("GET", "/acr/v1/repof1af3a51/_tags", scope + "metadata_read")
     assert answer.json()["tags"] is None
     assert answer.json().keys() == entry["ResponseBody"].keys()

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import threading
 from collections.abc import Sequence
-from typing import Optional
 
 from ._registry import LocalRegistry
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments and serve until interrupted (Ctrl-C)."""
     parser = argparse.ArgumentParser(prog="python -m azure_containerregistry.testing")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -34,10 +34,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         registry.add_index("multi", tags=["latest"])
     with registry:
         print(registry.endpoint, flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
     return 0
 
 

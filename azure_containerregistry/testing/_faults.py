@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Optional
 
 
 @dataclass
@@ -17,11 +16,11 @@ class FaultRule:
 
     kind: str
     remaining: int
-    method: Optional[str] = None
-    path_prefix: Optional[str] = None
+    method: str | None = None
+    path_prefix: str | None = None
     status: int = 503
-    retry_after: Optional[float] = None
-    after_bytes: Optional[int] = None
+    retry_after: float | None = None
+    after_bytes: int | None = None
 
     def matches(self, method: str, path: str) -> bool:
         """Whether a request with ``method`` and raw ``path`` is affected."""
@@ -43,7 +42,7 @@ class Faults:
             with self._lock:
                 self._rules.append(rule)
 
-    def take(self, method: str, path: str) -> Optional[FaultRule]:
+    def take(self, method: str, path: str) -> FaultRule | None:
         """Consume one use of the first rule matching this request, if any."""
         with self._lock:
             for rule in self._rules:

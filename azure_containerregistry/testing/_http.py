@@ -9,6 +9,7 @@ Nagle's algorithm.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import socket
@@ -17,7 +18,7 @@ import threading
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 from urllib.parse import parse_qsl, urlsplit
 
 MAX_BODY = 1 << 30
@@ -37,7 +38,7 @@ class RequestRecord:
     response_bytes: int
     connection: int
     authorized: bool
-    scope: Optional[str]
+    scope: str | None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-serialisable dict of this record."""
@@ -56,7 +57,7 @@ class Request:
     target: str
     connection: int
     client_host: str
-    scope: Optional[str] = None
+    scope: str | None = None
 
 
 @dataclass
@@ -67,10 +68,10 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     head: bool = False
-    drop_after: Optional[int] = None
+    drop_after: int | None = None
 
     @classmethod
-    def json(cls, status: int, payload: Any, headers: Optional[dict[str, str]] = None) -> Response:
+    def json(cls, status: int, payload: Any, headers: dict[str, str] | None = None) -> Response:
         """A JSON response with ACR's ``Content-Type``."""
         out = {"Content-Type": JSON_TYPE}
         out.update(headers or {})
@@ -100,16 +101,14 @@ class _Handler(BaseHTTPRequestHandler):
         super().setup()
         self.connection_id = self.server.next_connection_id()
         self.server.track(self.connection, True)
-        try:
+        with contextlib.suppress(OSError):  # e.g. non-TCP sockets
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        except OSError:  # pragma: no cover - e.g. non-TCP sockets
-            pass
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         """Silence the default stderr access log."""
 
     def send_error(
-        self, code: int, message: Optional[str] = None, explain: Optional[str] = None
+        self, code: int, message: str | None = None, explain: str | None = None
     ) -> None:
         """Protocol-level errors (bad request line, unknown method) as ACR error JSON."""
         self.close_connection = True
@@ -122,10 +121,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def finish(self) -> None:
         self.server.track(self.connection, False)
-        try:
+        with contextlib.suppress(OSError):
             super().finish()
-        except OSError:
-            pass
 
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
@@ -210,10 +207,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _drop(self) -> None:
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
     do_OPTIONS = do_TRACE = do_CONNECT = _serve
@@ -237,7 +232,7 @@ class RegistryHTTPServer(ThreadingHTTPServer):
         self,
         address: tuple[str, int],
         dispatch: Callable[[Request], Response],
-        ssl_context: Optional[ssl.SSLContext] = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         super().__init__(address, _Handler)
         self.dispatch = dispatch
@@ -266,10 +261,8 @@ class RegistryHTTPServer(ThreadingHTTPServer):
         with self._ids_lock:
             sockets = list(self._open)
         for sock in sockets:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Client disconnects and TLS failures are normal in fault tests: stay quiet."""

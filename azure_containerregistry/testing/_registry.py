@@ -19,7 +19,7 @@ import time
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Callable, Optional
+from typing import Callable
 
 from . import _admin, _auth, _routes_acr, _routes_blobs, _routes_v2, _seed
 from ._faults import FaultRule, Faults
@@ -45,8 +45,8 @@ class LocalRegistry:
         self,
         *,
         anonymous_pull: bool = False,
-        certfile: Optional[str] = None,
-        keyfile: Optional[str] = None,
+        certfile: str | None = None,
+        keyfile: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         access_token_lifetime: float = 3600.0,
@@ -70,13 +70,13 @@ class LocalRegistry:
         self._faults = Faults()
         self._log: list[RequestRecord] = []
         self._log_lock = threading.Lock()
-        self._ssl: Optional[ssl.SSLContext] = None
+        self._ssl: ssl.SSLContext | None = None
         if certfile:
             self._ssl = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             self._ssl.load_cert_chain(certfile, keyfile)
         self._host = host
         self._server = RegistryHTTPServer((host, port), self._dispatch, self._ssl)
-        self._thread: Optional[threading.Thread] = None
+        self._thread: threading.Thread | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     @property
@@ -122,8 +122,8 @@ class LocalRegistry:
     def __enter__(self) -> LocalRegistry:
         return self.start()
 
-    def __exit__(self, exc_type: Optional[type[BaseException]],
-                 exc: Optional[BaseException], tb: Optional[TracebackType]) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None,
+                 exc: BaseException | None, tb: TracebackType | None) -> None:
         self.stop()
 
     def __repr__(self) -> str:
@@ -135,8 +135,8 @@ class LocalRegistry:
 
     # -- seeding ---------------------------------------------------------------------------
     def add_image(self, repository: str, tags: Sequence[str] = (), *,
-                  architecture: Optional[str] = "amd64", os: Optional[str] = "linux",
-                  created_on: Optional[datetime] = None, size: Optional[int] = None,
+                  architecture: str | None = "amd64", os: str | None = "linux",
+                  created_on: datetime | None = None, size: int | None = None,
                   can_delete: bool = True, can_write: bool = True, can_read: bool = True,
                   can_list: bool = True) -> str:
         """Add an OCI image (real config and layer blobs) tagged ``tags``; return its digest."""
@@ -148,7 +148,7 @@ class LocalRegistry:
     def add_index(self, repository: str, tags: Sequence[str] = (), *,
                   platforms: Sequence[tuple[str, str]] = (("amd64", "linux"),
                                                           ("arm64", "linux")),
-                  created_on: Optional[datetime] = None) -> str:
+                  created_on: datetime | None = None) -> str:
         """Add one image per platform and an OCI index over them; return the index digest."""
         return _seed.add_index(self.store, repository, list(tags), list(platforms), created_on)
 
@@ -156,10 +156,10 @@ class LocalRegistry:
         """Add a repository with no manifests or tags."""
         _seed.add_repository(self.store, repository)
 
-    def set_attributes(self, repository: str, tag: Optional[str] = None,
-                       digest: Optional[str] = None, *, can_delete: Optional[bool] = None,
-                       can_write: Optional[bool] = None, can_read: Optional[bool] = None,
-                       can_list: Optional[bool] = None) -> None:
+    def set_attributes(self, repository: str, tag: str | None = None,
+                       digest: str | None = None, *, can_delete: bool | None = None,
+                       can_write: bool | None = None, can_read: bool | None = None,
+                       can_list: bool | None = None) -> None:
         """Set locks on a tag, a manifest or (neither given) the repository."""
         attributes = attributes_from_kwargs(can_delete=can_delete, can_write=can_write,
                                             can_read=can_read, can_list=can_list)
@@ -188,7 +188,7 @@ class LocalRegistry:
             repo = self.store.repositories.get(repository)
             return repo is not None and digest in repo.blobs
 
-    def get_manifest_bytes(self, repository: str, reference: str) -> Optional[bytes]:
+    def get_manifest_bytes(self, repository: str, reference: str) -> bytes | None:
         """The stored bytes of a manifest by tag or digest, or ``None``."""
         with self.store.lock:
             repo = self.store.visible(repository)
@@ -206,14 +206,14 @@ class LocalRegistry:
 
     # -- faults ----------------------------------------------------------------------------
     def fail_next(self, count: int = 1, *, status: int = 503,
-                  retry_after: Optional[float] = None, method: Optional[str] = None,
-                  path_prefix: Optional[str] = None) -> None:
+                  retry_after: float | None = None, method: str | None = None,
+                  path_prefix: str | None = None) -> None:
         """Answer the next ``count`` matching requests with ``status`` (and ``Retry-After``)."""
         self._faults.add(FaultRule("fail", count, method, path_prefix, status=status,
                                    retry_after=retry_after))
 
-    def drop_next(self, count: int = 1, *, method: Optional[str] = None,
-                  path_prefix: Optional[str] = None, after_bytes: Optional[int] = None) -> None:
+    def drop_next(self, count: int = 1, *, method: str | None = None,
+                  path_prefix: str | None = None, after_bytes: int | None = None) -> None:
         """Close the connection of the next ``count`` matching requests: without answering,
         or after ``after_bytes`` bytes of the response body."""
         self._faults.add(FaultRule("drop", count, method, path_prefix, after_bytes=after_bytes))

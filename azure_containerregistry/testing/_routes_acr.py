@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from urllib.parse import quote, unquote
 
 from ._auth import authorize
@@ -158,7 +158,7 @@ def handle(registry: LocalRegistry, request: Request) -> Response:
     check_name(name)
     action = _ACTIONS.get(request.method)
     allowed = ("GET", "PATCH", "DELETE") if kind is None or ref else ("GET",)
-    if action is None or request.method not in allowed + ("HEAD",):
+    if action is None or request.method not in (*allowed, "HEAD"):
         raise RegistryError(405, "UNSUPPORTED", "the method is not allowed on this route", None)
     authorize(registry, request, Scope("repository", name, (action,)))
     with registry.store.lock:
@@ -209,7 +209,7 @@ def _repository(registry: LocalRegistry, request: Request, name: str) -> Respons
     return Response.json(200, repository_json(registry, repo))
 
 
-def _listable(repo: Optional[Repository], name: str) -> Repository:
+def _listable(repo: Repository | None, name: str) -> Repository:
     if repo is None:
         raise RegistryError(404, "NAME_UNKNOWN", "repository name not known to registry",
                             {"name": name})
@@ -230,7 +230,7 @@ def _tags(registry: LocalRegistry, request: Request, repo: Repository) -> Respon
     return Response.json(200, body, headers)
 
 
-def _tag(registry: LocalRegistry, request: Request, repo: Optional[Repository],
+def _tag(registry: LocalRegistry, request: Request, repo: Repository | None,
          name: str) -> Response:
     tag = repo.tags.get(name) if repo is not None else None
     if repo is None or tag is None:
@@ -256,7 +256,7 @@ def _manifests(registry: LocalRegistry, request: Request, repo: Repository) -> R
     return Response.json(200, body, headers)
 
 
-def _manifest(registry: LocalRegistry, request: Request, repo: Optional[Repository],
+def _manifest(registry: LocalRegistry, request: Request, repo: Repository | None,
               digest: str) -> Response:
     # Only digests address manifests here; a tag gets 404 like ACR.
     manifest = repo.manifests.get(digest) if repo is not None else None

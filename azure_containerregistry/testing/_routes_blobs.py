@@ -14,7 +14,7 @@ import base64
 import json
 import re
 import uuid
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from ._auth import authorize
@@ -51,7 +51,7 @@ def _created(name: str, digest: str) -> Response:
                           "Location": f"/v2/{name}/blobs/{digest}"})
 
 
-def _commit(registry: LocalRegistry, name: str, data: bytes, digest: Optional[str]) -> Response:
+def _commit(registry: LocalRegistry, name: str, data: bytes, digest: str | None) -> Response:
     if not digest:
         raise RegistryError(400, "DIGEST_INVALID", "digest parameter is required", None)
     check_digest(digest)
@@ -125,14 +125,14 @@ def upload(registry: LocalRegistry, request: Request, name: str, upload_id: str)
     return _commit(registry, name, bytes(session.data), request.query.get("digest"))
 
 
-def _ranged(data: bytes, range_header: Optional[str], headers: dict[str, str],
+def _ranged(data: bytes, range_header: str | None, headers: dict[str, str],
             head: bool) -> Response:
     headers = {"Content-Type": OCTET, "Accept-Ranges": "bytes", **headers}
     if not range_header:
         return Response(200, headers, data, head=head)
     total = len(data)
     match = _RANGE_RE.fullmatch(range_header.strip())
-    start: Optional[int] = None
+    start: int | None = None
     end = total - 1
     if match is not None and (match.group(1) or match.group(2)):
         if match.group(1):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from ._auth import authorize
 from ._http import Request, Response
@@ -104,21 +104,22 @@ def _build_index(repo: Repository, data: bytes, doc: dict[str, Any], media_type:
     children = doc.get("manifests")
     if not isinstance(children, list):
         raise _invalid("manifests must be a list")
-    references = []
+    references: list[dict[str, Any]] = []
+    digests: list[str] = []
     for child in children:
         digest = _descriptor_digest(child)
+        digests.append(digest)
         if digest not in repo.manifests:
             raise _blob_unknown(digest)
         platform = child.get("platform") if isinstance(child.get("platform"), dict) else {}
         references.append({"digest": digest, "architecture": platform.get("architecture"),
                            "os": platform.get("os")})
-    size = sum(repo.manifests[r["digest"]].image_size for r in references)
+    size = sum(repo.manifests[d].image_size for d in digests)
     return Manifest(digest=sha256_digest(data), data=data, media_type=media_type, created=when,
-                    updated=when, image_size=size, references=references,
-                    children=[r["digest"] for r in references])
+                    updated=when, image_size=size, references=references, children=digests)
 
 
-def _platform(config: bytes) -> tuple[Optional[str], Optional[str]]:
+def _platform(config: bytes) -> tuple[str | None, str | None]:
     try:
         doc = json.loads(config)
     except ValueError:
@@ -135,7 +136,7 @@ def name_unknown(name: str) -> RegistryError:
                          {"name": name})
 
 
-def _find(repo: Optional[Repository], name: str, ref: str) -> Manifest:
+def _find(repo: Repository | None, name: str, ref: str) -> Manifest:
     if repo is None:
         raise name_unknown(name)
     if is_digest(ref):

@@ -10,7 +10,6 @@ import itertools
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
-from typing import Optional
 
 from ._protocol import OCI_CONFIG, OCI_INDEX, OCI_LAYER, OCI_MANIFEST, check_name, is_valid_tag
 from ._routes_manifests import build_manifest, sha256_digest
@@ -19,7 +18,7 @@ from ._store import Manifest, Repository, Store
 _serial = itertools.count(1)
 
 
-def _utc(moment: Optional[datetime], store: Store) -> datetime:
+def _utc(moment: datetime | None, store: Store) -> datetime:
     if moment is None:
         return store.now()
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
@@ -45,8 +44,8 @@ def _store_manifest(store: Store, repo: Repository, data: bytes, media_type: str
     return manifest
 
 
-def add_image(store: Store, name: str, tags: Sequence[str], architecture: Optional[str],
-              os_name: Optional[str], created_on: Optional[datetime], size: Optional[int],
+def add_image(store: Store, name: str, tags: Sequence[str], architecture: str | None,
+              os_name: str | None, created_on: datetime | None, size: int | None,
               attributes: dict[str, bool]) -> str:
     """Create an OCI image manifest with real blobs; return its digest."""
     check_name(name)
@@ -70,7 +69,7 @@ def add_image(store: Store, name: str, tags: Sequence[str], architecture: Option
 
 
 def add_index(store: Store, name: str, tags: Sequence[str],
-              platforms: Sequence[tuple[str, str]], created_on: Optional[datetime]) -> str:
+              platforms: Sequence[tuple[str, str]], created_on: datetime | None) -> str:
     """Create one image per platform plus an OCI index over them; return the index digest."""
     with store.lock:
         children = []
@@ -94,7 +93,7 @@ def add_repository(store: Store, name: str) -> None:
         store.ensure(name).pinned = True
 
 
-def set_attributes(store: Store, name: str, tag: Optional[str], digest: Optional[str],
+def set_attributes(store: Store, name: str, tag: str | None, digest: str | None,
                    attributes: dict[str, bool]) -> None:
     """Update changeable attributes of a tag, a manifest or (neither given) the repository."""
     with store.lock:

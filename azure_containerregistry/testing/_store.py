@@ -10,14 +10,14 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Optional
+from typing import Any
 
 ATTRIBUTE_KEYS = ("deleteEnabled", "writeEnabled", "readEnabled", "listEnabled")
 _ATTRIBUTE_KWARGS = {"can_delete": "deleteEnabled", "can_write": "writeEnabled",
                      "can_read": "readEnabled", "can_list": "listEnabled"}
 
 
-def attributes_from_kwargs(**kwargs: Optional[bool]) -> dict[str, bool]:
+def attributes_from_kwargs(**kwargs: bool | None) -> dict[str, bool]:
     """Map ``can_delete=...`` style keywords to ACR attribute names, skipping ``None``."""
     out: dict[str, bool] = {}
     for key, value in kwargs.items():
@@ -42,9 +42,9 @@ class Manifest:
     created: datetime
     updated: datetime
     image_size: int
-    config_media_type: Optional[str] = None
-    architecture: Optional[str] = None
-    os: Optional[str] = None
+    config_media_type: str | None = None
+    architecture: str | None = None
+    os: str | None = None
     references: list[dict[str, Any]] = field(default_factory=list)
     children: list[str] = field(default_factory=list)
     attributes: dict[str, bool] = field(default_factory=_default_attributes)
@@ -110,12 +110,12 @@ class Store:
             self._last_now = moment
             return moment
 
-    def visible(self, name: str) -> Optional[Repository]:
+    def visible(self, name: str) -> Repository | None:
         """The repository called ``name`` if ACR would report it, else ``None``."""
         repo = self.repositories.get(name)
         return repo if repo is not None and repo.visible else None
 
-    def ensure(self, name: str, when: Optional[datetime] = None) -> Repository:
+    def ensure(self, name: str, when: datetime | None = None) -> Repository:
         """Get or create the storage record of repository ``name``."""
         repo = self.repositories.get(name)
         if repo is None:

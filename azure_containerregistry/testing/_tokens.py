@@ -16,7 +16,7 @@ import secrets
 import threading
 import time
 import uuid
-from typing import Any, NamedTuple, Optional
+from typing import Any, NamedTuple
 
 AAD_ISSUER = "https://sts.local.invalid/00000000-0000-0000-0000-000000000000/"
 
@@ -40,7 +40,7 @@ class Scope(NamedTuple):
         return f"{self.type}:{self.name}:{','.join(self.actions)}"
 
 
-def parse_scope(text: str) -> Optional[Scope]:
+def parse_scope(text: str) -> Scope | None:
     """Parse ``type:name:actions``; the name may itself contain ``:`` (e.g. a port)."""
     first = text.find(":")
     last = text.rfind(":")
@@ -85,7 +85,7 @@ class TokenIssuer:
         signature = _b64(hmac.new(self._secret, signing_input, hashlib.sha256).digest())
         return f"{header}.{body}.{signature}", exp
 
-    def verify(self, token: str, token_type: str) -> Optional[dict[str, Any]]:
+    def verify(self, token: str, token_type: str) -> dict[str, Any] | None:
         """Return the claims of a valid, unexpired token of ``token_type``, else ``None``."""
         parts = token.split(".")
         if len(parts) != 3:
