@@ -18,6 +18,7 @@ its digest known up front: a ``HEAD`` first skips uploads the registry already h
 from __future__ import annotations
 
 import logging
+import os
 import re
 from typing import IO, Any, Iterator, Tuple, Union
 
@@ -73,21 +74,45 @@ def _read_full(stream: IO[bytes], size: int) -> bytes:
     return b"".join(parts)
 
 
+def _at_end(stream: IO[bytes]) -> bool | None:
+    """Whether ``stream`` is exhausted, found without consuming it; None when it cannot tell."""
+    peek = getattr(stream, "peek", None)
+    if callable(peek):  # buffered files and pipes: look at the buffer
+        return not peek(1)
+    try:
+        if stream.seekable():
+            position = stream.tell()
+            end = stream.seek(0, os.SEEK_END)
+            stream.seek(position)
+            return position >= end
+    except (AttributeError, OSError, ValueError):
+        pass
+    return None
+
+
 def _stream_chunks(stream: IO[bytes], chunk_size: int) -> _Chunks:
-    """Full chunks, each flagged whether it is the last; a one-byte peek finds the end."""
+    """Full chunks, each flagged whether it is the last.
+
+    The end is found by peeking or seeking where the stream allows it, else by reading one byte
+    ahead (carried into the next chunk). Only one chunk is referenced at a time.
+    """
     carry = b""
     while True:
         chunk = _read_full(stream, chunk_size - len(carry))
         if carry:
             chunk = carry + chunk
+            carry = b""
         if len(chunk) < chunk_size:
             yield chunk, True
             return
-        carry = _read_full(stream, 1)
-        if not carry:
-            yield chunk, True
+        at_end = _at_end(stream)
+        if at_end is None:
+            carry = _read_full(stream, 1)
+            at_end = not carry
+        yield chunk, at_end
+        if at_end:
             return
-        yield chunk, False
+        chunk = b""  # drop our reference before reading the next one
 
 
 def _buffer_chunks(view: memoryview, chunk_size: int) -> _Chunks:
@@ -166,6 +191,7 @@ def _upload(
             response = operations.upload_chunk(location, chunk, **kwargs)
             _check_acknowledged(response, hasher.size)
             location = operations.next_location(response)
+            del response, chunk  # the response holds its request, and so the chunk: let both go
     except BaseException:
         if committed is None:
             _cancel(operations, location, **kwargs)
