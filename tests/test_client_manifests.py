@@ -182,3 +182,22 @@ def test_delete_missing_manifest_digest_is_not_an_error_but_missing_tag_is(
     client.delete_manifest("app", "sha256:" + "0" * 64)
     with pytest.raises(ResourceNotFoundError):
         client.delete_manifest("app", "nope")
+
+
+@pytest.mark.parametrize("architecture", list(ArtifactArchitecture))
+def test_every_architecture_reads_back_as_its_enum_member(
+    registry: LocalRegistry, client: ContainerRegistryClient, architecture: ArtifactArchitecture
+) -> None:
+    registry.add_image("app", tags=["v1"], architecture=architecture.value)
+    assert client.get_manifest_properties("app", "v1").architecture is architecture
+
+
+@pytest.mark.parametrize("operating_system", list(ArtifactOperatingSystem))
+def test_every_operating_system_reads_back_as_its_enum_member(
+    registry: LocalRegistry,
+    client: ContainerRegistryClient,
+    operating_system: ArtifactOperatingSystem,
+) -> None:
+    registry.add_image("app", tags=["v1"], os=operating_system.value)
+    [manifest] = client.list_manifest_properties("app", order_by=ArtifactManifestOrder.NONE)
+    assert manifest.operating_system is operating_system
