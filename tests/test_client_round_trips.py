@@ -161,12 +161,11 @@ def test_a_client_whose_tokens_are_revoked_recovers_with_one_retry(
     ]
 
 
-def test_close_closes_every_connection_token_calls_included(registry: LocalRegistry) -> None:
+def test_token_calls_share_the_api_connection(
+    registry: LocalRegistry, client: ContainerRegistryClient
+) -> None:
     registry.add_image("app", tags=["v1"])
-    client = ContainerRegistryClient(registry.endpoint, registry.credential())
     client.get_tag_properties("app", "v1")
-    assert len({r.connection for r in registry.requests}) == 1  # token calls share the pool
-    client.close()
-    with ContainerRegistryClient(registry.endpoint, registry.credential()) as second:
-        second.get_tag_properties("app", "v1")
-    assert len({r.connection for r in registry.requests}) == 2
+    client.delete_tag("app", "v1")
+    assert len(registry.requests) == 6
+    assert len({r.connection for r in registry.requests}) == 1
