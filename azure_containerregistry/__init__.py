@@ -5,12 +5,14 @@
     from azure.identity import DefaultAzureCredential
     from azure_containerregistry import ContainerRegistryClient
 
-    with ContainerRegistryClient("https://myregistry.azurecr.io", DefaultAzureCredential()) as client:
+    endpoint = "https://myregistry.azurecr.io"
+    with ContainerRegistryClient(endpoint, DefaultAzureCredential()) as client:
         for name in client.list_repository_names():
             print(name)
 """
 
 from ._client import ContainerRegistryClient
+from ._content import DownloadBlobStream, GetManifestResult
 from ._enums import (
     ArtifactArchitecture,
     ArtifactManifestOrder,
@@ -40,6 +42,8 @@ __all__ = [
     "ArtifactTagProperties",
     "ContainerRegistryClient",
     "DigestValidationError",
+    "DownloadBlobStream",
+    "GetManifestResult",
     "ManifestOrder",
     "RepositoryProperties",
     "TagOrder",
