@@ -341,7 +341,9 @@ def test_token_calls_share_the_connection_and_close_closes_it_once(
     assert transport.session is None
 
 
-def test_body_that_cannot_rewind_is_not_resent(registry: LocalRegistry) -> None:
+def test_a_first_body_that_cannot_rewind_is_authorized_before_it_goes_out(
+    registry: LocalRegistry,
+) -> None:
     client = _client(registry)
 
     def chunks() -> Iterator[bytes]:
@@ -350,12 +352,20 @@ def test_body_that_cannot_rewind_is_not_resent(registry: LocalRegistry) -> None:
     request = HttpRequest(
         "PUT", "/v2/other/manifests/new", content=chunks(), headers={"Content-Type": OCI_MANIFEST}
     )
-    assert client.send_request(request).status_code == 401  # service unknown: no token yet
-    assert _calls(registry) == [("PUT", "/v2/other/manifests/new", 401)]
+    assert client.send_request(request).status_code == 400  # the registry read it: not a manifest
+    assert [(r.method, r.path, r.status, r.authorized) for r in registry.requests] == [
+        ("GET", "/v2/", 401, False),  # the probe learns the service; the body waits
+        ("POST", "/oauth2/exchange", 200, False),
+        ("POST", "/oauth2/token", 200, False),
+        ("PUT", "/v2/other/manifests/new", 400, True),
+    ]
 
 
 def test_seekable_body_is_rewound_before_the_retry(registry: LocalRegistry) -> None:
     client = _client(registry)
+    client.send_request(HttpRequest("PATCH", "/acr/v1/other?api-version=2021-07-01", json={}))
+    registry.expire_tokens()  # the cached token will be refused after the body went out
+    registry.clear_requests()
     body = io.BytesIO(b"xx" + b"0123456789")
     body.seek(2)
     request = HttpRequest(

@@ -169,3 +169,36 @@ def test_token_calls_share_the_api_connection(
     client.delete_tag("app", "v1")
     assert len(registry.requests) == 6
     assert len({r.connection for r in registry.requests}) == 1
+
+
+def test_a_first_call_with_a_body_sends_it_once(
+    registry: LocalRegistry, client: ContainerRegistryClient
+) -> None:
+    registry.add_image("app", tags=["v1"])
+    client.update_tag_properties("app", "v1", can_write=False)
+    assert [(r.method, r.path.split("?")[0], r.status) for r in registry.requests] == [
+        ("GET", "/v2/", 401),  # learns the service without sending the body
+        ("POST", "/oauth2/exchange", 200),
+        ("POST", "/oauth2/token", 200),
+        ("PATCH", "/acr/v1/app/_tags/v1", 200),
+    ]
+
+
+def test_a_manifest_pushed_first_is_sent_once(
+    registry: LocalRegistry, client: ContainerRegistryClient
+) -> None:
+    config = b"{}"
+    source = ContainerRegistryClient(registry.endpoint, registry.credential())
+    with source:
+        config_digest, _ = source.upload_blob("app", config)
+    manifest = {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                   "digest": config_digest, "size": len(config)},
+        "layers": [],
+    }
+    registry.clear_requests()
+    client.set_manifest("app", manifest, tag="v1")
+    puts = [r for r in registry.requests if r.method == "PUT"]
+    assert [(r.status, r.authorized) for r in puts] == [(201, True)]

@@ -41,8 +41,15 @@ def image(http: RegistryHTTP, media_type: str = OCI) -> bytes:
     return json.dumps(doc).encode()
 
 
-def test_v2_base_answers_empty_json(acr_http: RegistryHTTP) -> None:
-    answer = acr_http.request("GET", "/v2/")
+def test_v2_base_challenges_without_scope_then_answers_empty_json(
+    registry: LocalRegistry, acr_http: RegistryHTTP
+) -> None:
+    refused = acr_http.request("GET", "/v2/")
+    assert refused.status == 401
+    assert refused.headers["www-authenticate"] == (
+        f'Bearer realm="{registry.endpoint}/oauth2/token",service="{registry.service}"'
+    )
+    answer = acr_http.call("GET", "/v2/", "repository:app:pull")
     assert (answer.status, answer.json()) == (200, {})
     assert answer.headers["docker-distribution-api-version"] == "registry/2.0"
 

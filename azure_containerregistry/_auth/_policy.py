@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 from azure.core.exceptions import ClientAuthenticationError, ServiceRequestError
 from azure.core.pipeline import PipelineRequest, PipelineResponse
 from azure.core.pipeline.policies import HTTPPolicy
+from azure.core.rest import HttpRequest
 
 from .._validation import is_loopback_host
 from ._challenge import parse_challenge
@@ -125,6 +126,7 @@ class ContainerRegistryChallengePolicy(HTTPPolicy):  # type: ignore[type-arg]
         self._origin = _origin(endpoint)
         self._tokens = token_client
         self._service: Optional[str] = None
+        self._probed = False
         self._refresh_tokens: TokenCache[str] = TokenCache(REFRESH_TOKEN_MARGIN, clock)
         self._access_tokens: TokenCache[Tuple[str, str]] = TokenCache(ACCESS_TOKEN_MARGIN, clock)
 
@@ -143,10 +145,14 @@ class ContainerRegistryChallengePolicy(HTTPPolicy):  # type: ignore[type-arg]
             return self.next.send(request)
         require_secure_origin(http_request.url)
         rewind = _Rewind(http_request.body)
+        if self._service is None and not self._probed and _has_body(http_request.body):
+            self._learn_service(request)
 
         sent = self._authorize_up_front(request)
         response = self.next.send(request)
         if response.http_response.status_code != 401:
+            if self._service is None:
+                self._probed = True  # answered without a challenge: nothing to learn
             return response
 
         challenge = parse_challenge(response.http_response.headers.get("WWW-Authenticate"))
@@ -164,6 +170,22 @@ class ContainerRegistryChallengePolicy(HTTPPolicy):  # type: ignore[type-arg]
         if response.http_response.status_code == 401:
             self._access_tokens.discard((challenge.service, challenge.scope), token)
         return response
+
+    def _learn_service(self, request: PipelineRequest[Any]) -> None:
+        """Ask ``GET /v2/`` for the service name, so a body never goes out unauthorized.
+
+        Only a first request that carries a body pays this; it costs what the 401 would have,
+        without sending the body twice. A registry that answered without a challenge, or
+        answers the probe with 200, is not asked again.
+        """
+        self._probed = True
+        probe = PipelineRequest(
+            HttpRequest("GET", self._endpoint.rstrip("/") + "/v2/"), request.context
+        )
+        response = self.next.send(probe)
+        challenge = parse_challenge(response.http_response.headers.get("WWW-Authenticate"))
+        if challenge is not None and challenge.service:
+            self._service = challenge.service
 
     def _authorize_up_front(self, request: PipelineRequest[Any]) -> Optional[_Sent]:
         service = self._service
@@ -200,6 +222,15 @@ class ContainerRegistryChallengePolicy(HTTPPolicy):  # type: ignore[type-arg]
             service, lambda: self._tokens.refresh_token(service)
         )
         return self._tokens.access_token(service, scope, refresh)
+
+
+def _has_body(body: Any) -> bool:
+    """Whether a request carries content worth not sending twice."""
+    if body is None:
+        return False
+    if isinstance(body, (bytes, bytearray, memoryview, str)):
+        return len(body) > 0
+    return True
 
 
 def _set_bearer(request: PipelineRequest[Any], token: Token) -> None:

@@ -37,6 +37,21 @@ def challenge(registry: LocalRegistry, scope: Scope, insufficient: bool) -> Regi
                          headers={"WWW-Authenticate": value})
 
 
+def require_token(registry: LocalRegistry, request: Request) -> None:
+    """``GET /v2/``: any valid access token passes; otherwise a challenge with no scope.
+
+    Docker clients (and ours, before sending a body) call it to learn the service name.
+    """
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        claims = registry.issuer.verify(header[7:].strip(), "access")
+        if claims is not None and claims.get("aud") == registry.service:
+            return
+    value = f'Bearer realm="{registry.endpoint}/oauth2/token",service="{registry.service}"'
+    raise RegistryError(401, "UNAUTHORIZED", UNAUTHORIZED_MESSAGE, None,
+                        headers={"WWW-Authenticate": value})
+
+
 def authorize(registry: LocalRegistry, request: Request, scope: Scope) -> None:
     """Raise the 401 challenge unless the request's bearer token grants ``scope``."""
     request.scope = str(scope)

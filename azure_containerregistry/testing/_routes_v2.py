@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from . import _routes_blobs, _routes_manifests
-from ._auth import authorize
+from ._auth import authorize, require_token
 from ._http import Request, Response
 from ._protocol import RegistryError, check_name
 from ._tokens import Scope
@@ -30,6 +30,7 @@ def handle(registry: LocalRegistry, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
             raise RegistryError(405, "UNSUPPORTED", "the method is not allowed on this route",
                                 None)
+        require_token(registry, request)
         return Response.json(200, {})
     for kind, pattern in _ROUTES:
         match = pattern.fullmatch(path)
