@@ -356,6 +356,38 @@ def test_storage_redirect_never_carries_the_registry_token(
     assert not any(r.authorized for r in storage)
 
 
+def test_redirected_download_asks_the_registry_once_then_storage_directly(
+    registry_factory: Any,
+) -> None:
+    registry = registry_factory(storage_redirect=True)
+    payload = os.urandom(3 * CHUNK)
+    with make_client(registry) as client:
+        digest, _ = upload_blob(client, "redirected", payload)
+        registry.clear_requests()
+        assert b"".join(download_blob(client, "redirected", digest, chunk_size=CHUNK)) == payload
+    assert [(r.path.split("/")[1], r.status) for r in registry.requests] == [
+        ("v2", 307), ("_storage", 206), ("_storage", 206), ("_storage", 206),
+    ]  # fmt: skip
+
+
+def test_an_expired_storage_link_sends_the_download_back_to_the_registry(
+    registry_factory: Any,
+) -> None:
+    registry = registry_factory(storage_redirect=True)
+    payload = os.urandom(2 * CHUNK)
+    with make_client(registry) as client:
+        digest, _ = upload_blob(client, "redirected", payload)
+        registry.clear_requests()
+        stream = download_blob(client, "redirected", digest, chunk_size=CHUNK)
+        first = next(stream)
+        registry.fail_next(1, status=403, path_prefix="/_storage/")
+        assert first + b"".join(stream) == payload
+    assert [(r.path.split("/")[1], r.status) for r in registry.requests] == [
+        ("v2", 307), ("_storage", 206),
+        ("_storage", 403), ("v2", 307), ("_storage", 206),
+    ]  # fmt: skip
+
+
 def test_delete_blob_removes_it_and_a_missing_blob_is_fine(
     registry: LocalRegistry, client: PipelineClient[Any, Any]
 ) -> None:

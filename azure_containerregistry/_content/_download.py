@@ -64,13 +64,31 @@ class _BlobReader:
         self._digest = digest
         self._chunk_size = chunk_size
         self._kwargs = kwargs
+        self._storage_url: str | None = None
 
     def request(self, offset: int, total: int | None) -> _Range:
-        """Ask for the next range; map the answer (206, 200, 416 on an empty blob, errors)."""
+        """Ask for the next range; map the answer (206, 200, 416 on an empty blob, errors).
+
+        After the registry redirected to storage once, later ranges go straight to the storage
+        URL (one request each instead of two); if storage refuses it (an expired link), the
+        registry is asked again.
+        """
         end = offset + self._chunk_size - 1
         if total is not None:
             end = min(end, total - 1)
-        response = self._operations.get(self._repository, self._digest, offset, end, **self._kwargs)
+        get = self._operations.get
+        response = None
+        if self._storage_url is not None:
+            response = get(self._repository, self._digest, offset, end,
+                           storage_url=self._storage_url, **self._kwargs)  # fmt: skip
+            if response.status_code not in (200, 206):
+                response.close()
+                self._storage_url = response = None
+        if response is None:
+            response = get(self._repository, self._digest, offset, end, **self._kwargs)
+            final_url = response.request.url
+            if response.status_code == 206 and not self._operations.is_registry_url(final_url):
+                self._storage_url = final_url
         try:
             return self._interpret(response, offset, total)
         except BaseException:

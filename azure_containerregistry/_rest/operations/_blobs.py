@@ -92,13 +92,18 @@ def build_check_blob_request(base: str, name: str, digest: str) -> HttpRequest:
 def build_get_blob_request(
     base: str, name: str, digest: str, start: int = 0, end: int | None = None
 ) -> HttpRequest:
-    """``GET /v2/{name}/blobs/{digest}`` for bytes ``start..end`` (inclusive; open-ended if None).
+    """``GET /v2/{name}/blobs/{digest}`` for bytes ``start..end`` (inclusive; open-ended if None)."""
+    return build_get_blob_range_request(_blob_url(base, name, digest), start, end)
+
+
+def build_get_blob_range_request(url: str, start: int = 0, end: int | None = None) -> HttpRequest:
+    """A ranged GET of ``url``: the registry's blob URL, or the storage URL it redirected to.
 
     ``Accept-Encoding: identity`` keeps byte ranges about the blob itself, not a compressed form.
     """
     last = "" if end is None else str(end)
     headers = {"Accept": _OCTETS, "Range": f"bytes={start}-{last}", "Accept-Encoding": "identity"}
-    return HttpRequest("GET", _blob_url(base, name, digest), headers=headers)
+    return HttpRequest("GET", url, headers=headers)
 
 
 def build_delete_blob_request(base: str, name: str, digest: str) -> HttpRequest:
@@ -171,12 +176,29 @@ class BlobsOperations:
         return raise_for_status(response, ok=(200,), missing_ok=True)
 
     def get(
-        self, name: str, digest: str, start: int = 0, end: int | None = None, **kwargs: Any
+        self,
+        name: str,
+        digest: str,
+        start: int = 0,
+        end: int | None = None,
+        *,
+        storage_url: str | None = None,
+        **kwargs: Any,
     ) -> HttpResponse:
-        """Send the ranged GET with ``stream=True``; the caller handles 200/206/416."""
-        request = build_get_blob_request(self._base, name, digest, start, end)
+        """Send the ranged GET with ``stream=True``; the caller handles 200/206/416.
+
+        :keyword storage_url: ask this storage URL (an earlier redirect's target) directly.
+        """
+        if storage_url is None:
+            request = build_get_blob_request(self._base, name, digest, start, end)
+        else:
+            request = build_get_blob_range_request(storage_url, start, end)
         response: HttpResponse = self._client.send_request(request, stream=True, **kwargs)
         return response
+
+    def is_registry_url(self, url: str) -> bool:
+        """Whether ``url`` is on the registry itself (not storage it redirected to)."""
+        return url == self._base or url.startswith(self._base + "/")
 
     def delete(self, name: str, digest: str, **kwargs: Any) -> bool:
         """Delete a blob; False when it did not exist."""
