@@ -92,7 +92,7 @@ def build_check_blob_request(base: str, name: str, digest: str) -> HttpRequest:
 def build_get_blob_request(
     base: str, name: str, digest: str, start: int = 0, end: int | None = None
 ) -> HttpRequest:
-    """``GET /v2/{name}/blobs/{digest}`` for bytes ``start..end`` (inclusive; open-ended if None)."""
+    """``GET /v2/{name}/blobs/{digest}`` for bytes ``start..end`` (inclusive; None: to the end)."""
     return build_get_blob_range_request(_blob_url(base, name, digest), start, end)
 
 
