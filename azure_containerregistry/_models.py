@@ -11,7 +11,7 @@ import sys
 import warnings
 from datetime import datetime
 from enum import Enum
-from typing import Any, ClassVar, Dict, List, Mapping, Union
+from typing import Any, ClassVar, Dict, List, Mapping, TypeVar, Union
 
 import isodate
 
@@ -77,17 +77,27 @@ class _Model:
 
 
 class _Changeable(_Model):
-    """The four settable flags every model carries."""
+    """Server data read from the wire, plus the four settable flags every model carries."""
 
-    can_delete: bool | None
-    can_list: bool | None
-    can_read: bool | None
-    can_write: bool | None
+    _wire: Wire
 
-    def _set_changeable(self, wire: Wire | None) -> None:
-        wire = wire or {}
+    def __init__(
+        self,
+        *,
+        can_delete: bool | None = None,
+        can_list: bool | None = None,
+        can_read: bool | None = None,
+        can_write: bool | None = None,
+    ) -> None:
+        self._wire = {}
+        self.can_delete, self.can_list = can_delete, can_list
+        self.can_read, self.can_write = can_read, can_write
+
+    def _set_wire(self, wire: Wire) -> None:
+        self._wire = wire
+        changeable = wire.get("changeableAttributes") or {}
         for attribute, key in _CHANGEABLE:
-            setattr(self, attribute, wire.get(key))
+            setattr(self, attribute, changeable.get(key))
 
     def _changeable_wire(self) -> Dict[str, bool]:
         """The PATCH body: only the flags that are set."""
@@ -96,6 +106,14 @@ class _Changeable(_Model):
             for attribute, key in _CHANGEABLE
             if (value := getattr(self, attribute)) is not None
         }
+
+    @property
+    def created_on(self) -> datetime | None:
+        return _parse_time(self._wire.get("createdTime"))
+
+    @property
+    def last_updated_on(self) -> datetime | None:
+        return _parse_time(self._wire.get("lastUpdateTime"))
 
 
 class RepositoryProperties(_Changeable):
@@ -115,18 +133,17 @@ class RepositoryProperties(_Changeable):
         can_write: bool | None = None,
         teleport_enabled: bool | None = None,
     ) -> None:
-        self._wire: Wire = {}
-        self.can_delete, self.can_list = can_delete, can_list
-        self.can_read, self.can_write = can_read, can_write
+        super().__init__(
+            can_delete=can_delete, can_list=can_list, can_read=can_read, can_write=can_write
+        )
         #: Seed-era flag: read from the wire when present; sent only on the preview API version.
         self.teleport_enabled = teleport_enabled
 
     @classmethod
     def _from_wire(cls, wire: Wire) -> RepositoryProperties:
         self = cls.__new__(cls)
-        self._wire = wire
+        self._set_wire(wire)
         changeable = wire.get("changeableAttributes") or {}
-        self._set_changeable(changeable)
         self.teleport_enabled = changeable.get("teleportEnabled", wire.get("teleportEnabled"))
         return self
 
@@ -139,14 +156,6 @@ class RepositoryProperties(_Changeable):
     def registry(self) -> str | None:
         """Login server of the registry."""
         return self._wire.get("registry")
-
-    @property
-    def created_on(self) -> datetime | None:
-        return _parse_time(self._wire.get("createdTime"))
-
-    @property
-    def last_updated_on(self) -> datetime | None:
-        return _parse_time(self._wire.get("lastUpdateTime"))
 
     @property
     def last_udpated_on(self) -> datetime | None:
@@ -171,44 +180,24 @@ class RepositoryProperties(_Changeable):
         return body
 
 
-class ArtifactTagProperties(_Changeable):
-    """Properties of a tag."""
+class _Artifact(_Changeable):
+    """A tag or manifest: wire data of one item plus the repository and registry it is in."""
 
-    _fields = (
-        "name", "digest", "repository_name", "registry", "created_on", "last_updated_on",
-        "can_delete", "can_list", "can_read", "can_write",
-    )  # fmt: skip
-
-    def __init__(
-        self,
-        *,
-        can_delete: bool | None = None,
-        can_list: bool | None = None,
-        can_read: bool | None = None,
-        can_write: bool | None = None,
-    ) -> None:
-        self._wire: Wire = {}
-        self._repository: str | None = None
-        self._registry: str | None = None
-        self.can_delete, self.can_list = can_delete, can_list
-        self.can_read, self.can_write = can_read, can_write
+    _repository: str | None = None
+    _registry: str | None = None
 
     @classmethod
     def _from_wire(
-        cls, wire: Wire, *, repository: str | None, registry: str | None
-    ) -> ArtifactTagProperties:
+        cls: type[_A], wire: Wire, *, repository: str | None, registry: str | None
+    ) -> _A:
         self = cls.__new__(cls)
-        self._wire, self._repository, self._registry = wire, repository, registry
-        self._set_changeable(wire.get("changeableAttributes"))
+        self._set_wire(wire)
+        self._repository, self._registry = repository, registry
         return self
 
     @property
-    def name(self) -> str | None:
-        return self._wire.get("name")
-
-    @property
     def digest(self) -> str | None:
-        """Digest of the manifest the tag points to."""
+        """Digest of the manifest (for a tag: the manifest it points to)."""
         return self._wire.get("digest")
 
     @property
@@ -219,13 +208,21 @@ class ArtifactTagProperties(_Changeable):
     def registry(self) -> str | None:
         return self._registry
 
-    @property
-    def created_on(self) -> datetime | None:
-        return _parse_time(self._wire.get("createdTime"))
+
+_A = TypeVar("_A", bound=_Artifact)
+
+
+class ArtifactTagProperties(_Artifact):
+    """Properties of a tag."""
+
+    _fields = (
+        "name", "digest", "repository_name", "registry", "created_on", "last_updated_on",
+        "can_delete", "can_list", "can_read", "can_write",
+    )  # fmt: skip
 
     @property
-    def last_updated_on(self) -> datetime | None:
-        return _parse_time(self._wire.get("lastUpdateTime"))
+    def name(self) -> str | None:
+        return self._wire.get("name")
 
 
 class ArtifactManifestPlatform(_Model):
@@ -249,7 +246,7 @@ class ArtifactManifestPlatform(_Model):
         return enum_or_str(ArtifactOperatingSystem, self._wire.get("os"))
 
 
-class ArtifactManifestProperties(_Changeable):
+class ArtifactManifestProperties(_Artifact):
     """Properties of a manifest: an image, an index or any other OCI artifact."""
 
     _fields = (
@@ -258,41 +255,6 @@ class ArtifactManifestProperties(_Changeable):
         "media_type", "config_media_type", "references",
         "can_delete", "can_list", "can_read", "can_write",
     )  # fmt: skip
-
-    def __init__(
-        self,
-        *,
-        can_delete: bool | None = None,
-        can_list: bool | None = None,
-        can_read: bool | None = None,
-        can_write: bool | None = None,
-    ) -> None:
-        self._wire: Wire = {}
-        self._repository: str | None = None
-        self._registry: str | None = None
-        self.can_delete, self.can_list = can_delete, can_list
-        self.can_read, self.can_write = can_read, can_write
-
-    @classmethod
-    def _from_wire(
-        cls, wire: Wire, *, repository: str | None, registry: str | None
-    ) -> ArtifactManifestProperties:
-        self = cls.__new__(cls)
-        self._wire, self._repository, self._registry = wire, repository, registry
-        self._set_changeable(wire.get("changeableAttributes"))
-        return self
-
-    @property
-    def digest(self) -> str | None:
-        return self._wire.get("digest")
-
-    @property
-    def repository_name(self) -> str | None:
-        return self._repository
-
-    @property
-    def registry(self) -> str | None:
-        return self._registry
 
     @property
     def fully_qualified_reference(self) -> str:
@@ -307,14 +269,6 @@ class ArtifactManifestProperties(_Changeable):
     def size(self) -> int | None:
         """Seed-era name of :attr:`size_in_bytes`."""
         return self.size_in_bytes
-
-    @property
-    def created_on(self) -> datetime | None:
-        return _parse_time(self._wire.get("createdTime"))
-
-    @property
-    def last_updated_on(self) -> datetime | None:
-        return _parse_time(self._wire.get("lastUpdateTime"))
 
     @property
     def architecture(self) -> Union[ArtifactArchitecture, str, None]:
