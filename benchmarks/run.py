@@ -227,6 +227,8 @@ def render(all_runs: List[Dict[str, Any]], scenarios: List[str], latencies: List
         "- Peak memory = growth of the driver's peak RSS (`ru_maxrss`) during the measured calls, "
         "beyond what warm-up and fixtures had touched (no tracemalloc, which would distort the "
         "timings); small values are allocator noise.",
+        "- The machine is 2 shared cores (other work runs beside it): absolute times and CPU "
+        "drift between runs, so read the ratios (same run, interleaved), not the absolutes.",
         "- Listings: 1000 repositories (service page 100); 5000 tags / 5000 manifests with the "
         "default page (100) and `results_per_page=1000`.",
     ]
