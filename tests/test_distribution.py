@@ -246,3 +246,34 @@ def test_download_to_file_is_atomic_and_complete(
     assert stream.readinto_file(target) == len(data)
     assert target.read_bytes() == data
     assert [p.name for p in tmp_path.iterdir()] == ["blob.bin"]
+
+
+def test_public_client_pushes_pulls_and_deletes_on_distribution(distribution: str) -> None:
+    """The five content methods and delete_manifest, through ContainerRegistryClient itself."""
+    from azure_containerregistry import ContainerRegistryClient
+
+    layer = os.urandom(3 * CHUNK + 7)
+    with ContainerRegistryClient(distribution) as registry_client:
+        config_digest, config_size = registry_client.upload_blob("public/app", b"{}")
+        layer_digest, layer_size = registry_client.upload_blob(
+            "public/app", io.BytesIO(layer), chunk_size=CHUNK
+        )
+        manifest = {
+            "schemaVersion": 2,
+            "mediaType": OCI_IMAGE_MANIFEST,
+            "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                       "digest": config_digest, "size": config_size},
+            "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar",
+                        "digest": layer_digest, "size": layer_size}],
+        }  # fmt: skip
+        digest = registry_client.set_manifest("public/app", manifest, tag="v1")
+        pulled = registry_client.get_manifest("public/app", "v1")
+        assert (pulled.digest, pulled.manifest) == (digest, manifest)
+        with registry_client.download_blob("public/app", layer_digest, chunk_size=CHUNK) as blob:
+            assert b"".join(blob) == layer
+        registry_client.delete_manifest("public/app", digest)
+        registry_client.delete_blob("public/app", layer_digest)
+        with pytest.raises(ResourceNotFoundError):
+            registry_client.get_manifest("public/app", digest)
+        with pytest.raises(ResourceNotFoundError):
+            registry_client.download_blob("public/app", layer_digest)
