@@ -26,6 +26,7 @@ from azure.core import PipelineClient
 from azure.core.exceptions import ResourceNotFoundError
 from azure.core.rest import HttpRequest
 
+from azure_containerregistry import ContainerRegistryClient
 from azure_containerregistry._content import (
     DOCKER_MANIFEST,
     DOCKER_MANIFEST_LIST,
@@ -250,8 +251,6 @@ def test_download_to_file_is_atomic_and_complete(
 
 def test_public_client_pushes_pulls_and_deletes_on_distribution(distribution: str) -> None:
     """The five content methods and delete_manifest, through ContainerRegistryClient itself."""
-    from azure_containerregistry import ContainerRegistryClient
-
     layer = os.urandom(3 * CHUNK + 7)
     with ContainerRegistryClient(distribution) as registry_client:
         config_digest, config_size = registry_client.upload_blob("public/app", b"{}")
