@@ -78,14 +78,13 @@ HELLO_TAGS = "/acr/v1/library%2Fhello/_tags"
 OTHER_TAGS = "/acr/v1/other/_tags"
 
 
-def test_first_call_answers_the_challenge_then_each_call_costs_one_request(
+def test_first_call_needs_no_challenge_then_each_call_costs_one_request(
     registry: LocalRegistry,
 ) -> None:
     credential = registry.credential()
     client = _client(registry, credential)
     assert _get(client, CATALOG) == 200
-    assert _calls(registry) == [
-        ("GET", CATALOG, 401),
+    assert _calls(registry) == [  # the service is the endpoint's host, as ACR names it
         ("POST", "/oauth2/exchange", 200),
         ("POST", "/oauth2/token", 200),
         ("GET", CATALOG, 200),
@@ -126,7 +125,7 @@ def test_one_exchange_serves_many_calls_and_scopes(registry: LocalRegistry) -> N
     assert credential.calls == 1
     token_calls = [r for r in records if r.path == "/oauth2/token"]
     assert len(token_calls) == 5  # one per scope: catalog, hello read/pull, other read/pull
-    assert sum(1 for r in records if r.status == 401) == 1  # only the very first call
+    assert sum(1 for r in records if r.status == 401) == 0  # not even the first call
 
 
 def test_predicted_scopes_match_what_the_registry_demands(registry: LocalRegistry) -> None:
@@ -354,10 +353,29 @@ def test_a_first_body_that_cannot_rewind_is_authorized_before_it_goes_out(
     )
     assert client.send_request(request).status_code == 400  # the registry read it: not a manifest
     assert [(r.method, r.path, r.status, r.authorized) for r in registry.requests] == [
-        ("GET", "/v2/", 401, False),  # the probe learns the service; the body waits
         ("POST", "/oauth2/exchange", 200, False),
         ("POST", "/oauth2/token", 200, False),
         ("PUT", "/v2/other/manifests/new", 400, True),
+    ]
+
+
+def test_a_wrong_service_guess_falls_back_to_the_challenge_and_a_body_waits_for_it(
+    registry: LocalRegistry,
+) -> None:
+    # "localhost:<port>" reaches the same registry, but its token service is "127.0.0.1:<port>".
+    endpoint = registry.endpoint.replace("127.0.0.1", "localhost")
+    client = create_pipeline_client(endpoint, registry.credential(), aad_scope=AAD_SCOPE)
+    request = HttpRequest(
+        "PATCH", "/acr/v1/other?api-version=2021-07-01", content=iter([b"{}"]),
+        headers={"Content-Type": "application/json"},
+    )
+    client.send_request(request)
+    assert [(r.method, r.path, r.status) for r in registry.requests] == [
+        ("POST", "/oauth2/exchange", 401),  # the guess is refused ...
+        ("GET", "/v2/", 401),  # ... so the body waits while the challenge names the service
+        ("POST", "/oauth2/exchange", 200),
+        ("POST", "/oauth2/token", 200),
+        ("PATCH", "/acr/v1/other", 200),
     ]
 
 

@@ -3,9 +3,14 @@
 The protocol, step by step:
 
 1. A request goes out. If the registry's *service* name is known (learned from an earlier
-   challenge) and the scope of the request can be predicted from its method and path
+   challenge, or for a signed-in client's first call guessed as the endpoint's host, as ACR
+   names it) and
+   the scope of the request can be predicted from its method and path
    (:func:`~._scopes.predict_scope`), a cached access token for ``(service, scope)`` is attached
-   up front, fetched first if there is none. A steady-state call therefore costs one request.
+   up front, fetched first if there is none. A steady-state call therefore costs one request,
+   and a first call three (exchange, token, call) instead of four. If the token route refuses
+   the guess, the policy falls back to the challenge; a first request with a body then asks
+   ``GET /v2/`` for the challenge, so the body is never sent twice.
 2. A ``401`` carries ``WWW-Authenticate: Bearer realm=...,service=...,scope=...``. The policy
    remembers the service, drops the token it sent (it was rejected), gets an access token for
    the challenged scope, rewinds the body and retries once. A body that cannot be rewound is not
@@ -28,7 +33,11 @@ import time
 from typing import Any, Callable, NamedTuple, Optional, Tuple
 from urllib.parse import urlsplit
 
-from azure.core.exceptions import ClientAuthenticationError, ServiceRequestError
+from azure.core.exceptions import (
+    ClientAuthenticationError,
+    HttpResponseError,
+    ServiceRequestError,
+)
 from azure.core.pipeline import PipelineRequest, PipelineResponse
 from azure.core.pipeline.policies import HTTPPolicy
 from azure.core.rest import HttpRequest
@@ -126,6 +135,12 @@ class ContainerRegistryChallengePolicy(HTTPPolicy):  # type: ignore[type-arg]
         self._origin = _origin(endpoint)
         self._tokens = token_client
         self._service: Optional[str] = None
+        # ACR names its token service after its login server, so a signed-in client's first call
+        # can skip the challenge. Anonymous clients do not guess: they often talk to registries
+        # without any auth, where the guess would cost a failed token call.
+        self._service_guess: Optional[str] = (
+            None if token_client.anonymous else urlsplit(endpoint).netloc or None
+        )
         self._probed = False
         self._refresh_tokens: TokenCache[str] = TokenCache(REFRESH_TOKEN_MARGIN, clock)
         self._access_tokens: TokenCache[Tuple[str, str]] = TokenCache(ACCESS_TOKEN_MARGIN, clock)
@@ -145,14 +160,18 @@ class ContainerRegistryChallengePolicy(HTTPPolicy):  # type: ignore[type-arg]
             return self.next.send(request)
         require_secure_origin(http_request.url)
         rewind = _Rewind(http_request.body)
-        if self._service is None and not self._probed and _has_body(http_request.body):
-            self._learn_service(request)
 
         sent = self._authorize_up_front(request)
+        unknown = sent is None and self._service is None and not self._probed
+        if unknown and _has_body(http_request.body):
+            self._learn_service(request)
+            sent = self._authorize_up_front(request)
         response = self.next.send(request)
         if response.http_response.status_code != 401:
             if self._service is None:
-                self._probed = True  # answered without a challenge: nothing to learn
+                self._probed = True  # answered without a challenge: nothing more to learn
+                if sent is not None:
+                    self._service = sent.service  # the guessed service was right
             return response
 
         challenge = parse_challenge(response.http_response.headers.get("WWW-Authenticate"))
@@ -188,14 +207,23 @@ class ContainerRegistryChallengePolicy(HTTPPolicy):  # type: ignore[type-arg]
             self._service = challenge.service
 
     def _authorize_up_front(self, request: PipelineRequest[Any]) -> Optional[_Sent]:
-        service = self._service
+        service = self._service or self._service_guess
         if service is None:
             return None
         http_request = request.http_request
         scope = predict_scope(http_request.method, urlsplit(http_request.url).path)
         if scope is None:
             return None
-        token = self._access_token(service, scope)
+        if self._service is not None:
+            token = self._access_token(service, scope)
+        else:
+            try:
+                token = self._access_token(service, scope)
+            except HttpResponseError:
+                # The token route refused the guessed service (or has none): from now on,
+                # learn the service from the registry's challenge instead.
+                self._service_guess = None
+                return None
         _set_bearer(request, token)
         return _Sent(service, scope, token)
 
