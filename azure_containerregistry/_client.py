@@ -37,6 +37,7 @@ from ._models import (
 )
 from ._paging import item_paged
 from ._rest._client import ContainerRegistryRestClient
+from ._rest.models import ChangeableAttributes
 from ._rest.operations._base import JSON
 from ._validation import (
     is_digest,
@@ -62,19 +63,24 @@ def _results_per_page(value: int | None) -> int | None:
 
 
 def _patch_body(
-    properties: _Changeable | None, overrides: Dict[str, bool | None], **wire_options: bool
-) -> JSON:
-    """The PATCH body: the model's set flags, with the keyword flags on top."""
+    properties: _Changeable | None, overrides: Dict[str, bool | None], *, teleport: bool = False
+) -> ChangeableAttributes:
+    """The PATCH body: the model's set flags, with the keyword flags on top.
+
+    :param teleport: send ``teleport_enabled`` (only the preview API version knows it).
+    """
     if properties is not None and not isinstance(properties, _Changeable):
         raise TypeError(f"properties must be a properties model, not {type(properties).__name__}")
-    body: JSON = properties._changeable_wire(**wire_options) if properties is not None else {}
-    keys = {"can_delete": "deleteEnabled", "can_list": "listEnabled",
-            "can_read": "readEnabled", "can_write": "writeEnabled"}  # fmt: skip
-    for attribute, value in overrides.items():
+    body = (
+        properties._changeable_attributes() if properties is not None else ChangeableAttributes()
+    )
+    if not teleport:
+        body.teleport_enabled = None
+    for keyword, value in overrides.items():
         if value is not None:
             if not isinstance(value, bool):
-                raise TypeError(f"{attribute} must be a bool, not {type(value).__name__}")
-            body[keys[attribute]] = value
+                raise TypeError(f"{keyword} must be a bool, not {type(value).__name__}")
+            setattr(body, keyword.replace("can_", "") + "_enabled", value)
     return body
 
 

@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Dict, List, Mapping, TypeVar, Union
 import isodate
 
 from ._enums import ArtifactArchitecture, ArtifactOperatingSystem, enum_or_str
+from ._rest.models import ChangeableAttributes
 
 __all__ = [
     "ArtifactManifestPlatform",
@@ -99,13 +100,12 @@ class _Changeable(_Model):
         for attribute, key in _CHANGEABLE:
             setattr(self, attribute, changeable.get(key))
 
-    def _changeable_wire(self) -> Dict[str, bool]:
-        """The PATCH body: only the flags that are set."""
-        return {
-            key: value
-            for attribute, key in _CHANGEABLE
-            if (value := getattr(self, attribute)) is not None
-        }
+    def _changeable_attributes(self) -> ChangeableAttributes:
+        """The flags as the PATCH body's wire model; unset (None) flags are not sent."""
+        return ChangeableAttributes(
+            delete_enabled=self.can_delete, write_enabled=self.can_write,
+            list_enabled=self.can_list, read_enabled=self.can_read,
+        )  # fmt: skip
 
     @property
     def created_on(self) -> datetime | None:
@@ -173,11 +173,10 @@ class RepositoryProperties(_Changeable):
     def tag_count(self) -> int | None:
         return self._wire.get("tagCount")
 
-    def _changeable_wire(self, *, teleport: bool = False) -> Dict[str, bool]:
-        body = super()._changeable_wire()
-        if teleport and self.teleport_enabled is not None:
-            body["teleportEnabled"] = self.teleport_enabled
-        return body
+    def _changeable_attributes(self) -> ChangeableAttributes:
+        attributes = super()._changeable_attributes()
+        attributes.teleport_enabled = self.teleport_enabled
+        return attributes
 
 
 class _Artifact(_Changeable):

@@ -1,9 +1,11 @@
 """Wire shapes of the ACR data-plane API (2021-07-01) as msrest models.
 
-These describe the JSON exactly as the REST spec names it, the way generated code does, and
-serialise request bodies. Responses are *read* by the public models straight from the decoded
-JSON instead: msrest's generic ``Deserializer`` costs about 55 µs per listed item, which is
-nearly all of the official client's CPU on a listing.
+These describe the JSON exactly as the REST spec names it, the way generated code does:
+:class:`ChangeableAttributes` serialises every PATCH body, and ``tests/test_wire_models.py``
+checks that every field real ACR sent (the recordings) and LocalRegistry sends is declared here.
+Responses are *read* by the public models straight from the decoded JSON instead: msrest's
+generic ``Deserializer`` costs about 55 µs per listed item, which is nearly all of the official
+client's CPU on a listing.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Tuple
 
+from ..models import ChangeableAttributes, serialize_body
 from ._base import JSON, OperationGroup, json_request, list_query, quote_segment
 
 __all__ = ["ManifestsOperations"]
@@ -31,8 +32,10 @@ class ManifestsOperations(OperationGroup):
     def get_properties(self, name: str, digest: str, **kwargs: Any) -> JSON:
         return self._send_json(json_request("GET", self._path(name, digest)), **kwargs) or {}
 
-    def update_properties(self, name: str, digest: str, body: JSON, **kwargs: Any) -> JSON:
-        request = json_request("PATCH", self._path(name, digest), body)
+    def update_properties(
+        self, name: str, digest: str, value: ChangeableAttributes, **kwargs: Any
+    ) -> JSON:
+        request = json_request("PATCH", self._path(name, digest), serialize_body(value))
         return self._send_json(request, **kwargs) or {}
 
     def delete(self, name: str, digest: str, **kwargs: Any) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Tuple
 
+from ..models import ChangeableAttributes, serialize_body
 from ._base import JSON, OperationGroup, json_request, list_query, quote_segment
 
 __all__ = ["RepositoriesOperations"]
@@ -22,8 +23,9 @@ class RepositoriesOperations(OperationGroup):
         request = json_request("GET", self._url(f"/acr/v1/{quote_segment(name)}"))
         return self._send_json(request, **kwargs) or {}
 
-    def update_properties(self, name: str, body: JSON, **kwargs: Any) -> JSON:
-        request = json_request("PATCH", self._url(f"/acr/v1/{quote_segment(name)}"), body)
+    def update_properties(self, name: str, value: ChangeableAttributes, **kwargs: Any) -> JSON:
+        url = self._url(f"/acr/v1/{quote_segment(name)}")
+        request = json_request("PATCH", url, serialize_body(value))
         return self._send_json(request, **kwargs) or {}
 
     def delete(self, name: str, **kwargs: Any) -> JSON | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Tuple
 
+from ..models import ChangeableAttributes, serialize_body
 from ._base import JSON, OperationGroup, json_request, list_query, quote_segment
 
 __all__ = ["TagsOperations"]
@@ -32,8 +33,10 @@ class TagsOperations(OperationGroup):
     def get_properties(self, name: str, tag: str, **kwargs: Any) -> JSON:
         return self._send_json(json_request("GET", self._path(name, tag)), **kwargs) or {}
 
-    def update_properties(self, name: str, tag: str, body: JSON, **kwargs: Any) -> JSON:
-        request = json_request("PATCH", self._path(name, tag), body)
+    def update_properties(
+        self, name: str, tag: str, value: ChangeableAttributes, **kwargs: Any
+    ) -> JSON:
+        request = json_request("PATCH", self._path(name, tag), serialize_body(value))
         return self._send_json(request, **kwargs) or {}
 
     def delete(self, name: str, tag: str, **kwargs: Any) -> bool:
