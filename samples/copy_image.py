@@ -63,10 +63,9 @@ def copy(client: ContainerRegistryClient, source: str, reference: str, target: s
 def main(
     source: str = "library/hello-world", tag: str = "v1", target: str = "copies/hello-world"
 ) -> None:
-    with (
-        registry() as (endpoint, credential),
-        ContainerRegistryClient(endpoint, credential) as client,
-    ):
+    with registry() as (endpoint, credential), ContainerRegistryClient(
+        endpoint, credential
+    ) as client:
         digest = copy(client, source, tag, target)
         print(f"copied {source}:{tag} to {target}:{tag} ({digest})")
         index = copy(client, "library/multiarch", "latest", "copies/multiarch")

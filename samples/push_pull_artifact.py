@@ -22,10 +22,9 @@ def main(repository: str = "samples/greeting") -> None:
     layer = b"Hello from azure_containerregistry!\n" * 1000
     config = json.dumps({"greeting": "hello"}).encode()
 
-    with (
-        registry() as (endpoint, credential),
-        ContainerRegistryClient(endpoint, credential) as client,
-    ):
+    with registry() as (endpoint, credential), ContainerRegistryClient(
+        endpoint, credential
+    ) as client:
         # Blobs first: a manifest may only reference blobs the registry already has.
         config_digest, config_size = client.upload_blob(repository, io.BytesIO(config))
         layer_digest, layer_size = client.upload_blob(repository, io.BytesIO(layer))
