@@ -26,7 +26,6 @@ __all__ = [
     "build_complete_upload_request",
     "build_delete_blob_request",
     "build_get_blob_request",
-    "build_get_upload_status_request",
     "build_mount_blob_request",
     "build_start_upload_request",
     "build_upload_chunk_request",
@@ -72,11 +71,6 @@ def build_complete_upload_request(location: str, digest: str, data: bytes = b"")
     return HttpRequest(
         "PUT", with_digest(location, digest), headers={"Content-Type": _OCTETS}, content=data
     )
-
-
-def build_get_upload_status_request(location: str) -> HttpRequest:
-    """``GET <Location>``: 204 with ``Range: 0-<last byte received>``."""
-    return HttpRequest("GET", location)
 
 
 def build_cancel_upload_request(location: str) -> HttpRequest:
@@ -157,9 +151,6 @@ class BlobsOperations:
     ) -> HttpResponse:
         request = build_complete_upload_request(location, digest, data)
         return self._send(request, (201, 204), **kwargs)
-
-    def get_upload_status(self, location: str, **kwargs: Any) -> HttpResponse:
-        return self._send(build_get_upload_status_request(location), (200, 204), **kwargs)
 
     def cancel_upload(self, location: str, **kwargs: Any) -> bool:
         """Cancel a session; False when the registry no longer knew it."""
