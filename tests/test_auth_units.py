@@ -13,7 +13,7 @@ from azure.core.exceptions import ServiceRequestError
 from azure_containerregistry._auth._challenge import BearerChallenge, parse_challenge
 from azure_containerregistry._auth._jwt import jwt_expiry
 from azure_containerregistry._auth._policy import require_secure_origin
-from azure_containerregistry._auth._redaction import redact_header, redact_text
+from azure_containerregistry._redaction import redact_header, redact_text
 from azure_containerregistry._auth._scopes import predict_scope
 from azure_containerregistry._auth._token_cache import Token, TokenCache, is_fresh
 from azure_containerregistry._rest.operations._authentication import (

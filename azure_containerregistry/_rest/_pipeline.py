@@ -35,7 +35,7 @@ from azure.core.rest import HttpRequest
 
 from .._auth._exchange import TokenClient
 from .._auth._policy import ContainerRegistryChallengePolicy
-from .._auth._redaction import RedactingNetworkTraceLoggingPolicy
+from .._redaction import RedactingNetworkTraceLoggingPolicy
 from .._validation import validate_endpoint
 from .._version import VERSION
 

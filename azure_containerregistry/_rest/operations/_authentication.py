@@ -16,7 +16,7 @@ from azure.core.rest import HttpRequest, HttpResponse
 from msrest import Deserializer
 from msrest.serialization import Model
 
-from ..._auth._redaction import redact_text
+from ..._redaction import redact_text
 
 __all__ = [
     "AcrAccessToken",
