@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Dict, Iterable, List, Sequence, Type, Union
-from urllib.parse import urlsplit
+from typing import Any, Dict, Sequence, Type, Union
 
 from azure.core.credentials import TokenCredential
 from azure.core.paging import ItemPaged
@@ -12,16 +11,15 @@ from azure.core.paging import ItemPaged
 from ._content import (
     DEFAULT_CHUNK_SIZE,
     OCI_IMAGE_MANIFEST,
+    BlobInput,
     DownloadBlobStream,
     GetManifestResult,
-    delete_blob,
+    ManifestInput,
     download_blob,
     get_manifest,
     set_manifest,
     upload_blob,
 )
-from ._content._manifests import ManifestInput
-from ._content._upload import BlobInput
 from ._enums import (
     ArtifactManifestOrder,
     ArtifactTagOrder,
@@ -36,11 +34,12 @@ from ._models import (
     _Changeable,
 )
 from ._paging import item_paged
-from ._rest._client import ContainerRegistryRestClient
+from ._pipeline import create_rest_client
+from ._rest._wire import Item
 from ._rest.models import ChangeableAttributes
-from ._rest.operations._base import JSON
 from ._validation import (
     is_digest,
+    validate_digest,
     validate_endpoint,
     validate_reference,
     validate_repository,
@@ -82,6 +81,22 @@ def _patch_body(
                 raise TypeError(f"{keyword} must be a bool, not {type(value).__name__}")
             setattr(body, keyword.replace("can_", "") + "_enabled", value)
     return body
+
+
+def _repository(item: Item) -> RepositoryProperties:
+    return RepositoryProperties._from_wire(item.wire)
+
+
+def _tag(item: Item) -> ArtifactTagProperties:
+    return ArtifactTagProperties._from_wire(
+        item.wire, repository=item.repository, registry=item.registry
+    )
+
+
+def _manifest(item: Item) -> ArtifactManifestProperties:
+    return ArtifactManifestProperties._from_wire(
+        item.wire, repository=item.repository, registry=item.registry
+    )
 
 
 class ContainerRegistryClient:
@@ -135,8 +150,7 @@ class ContainerRegistryClient:
             if not isinstance(audience, str) or not audience:
                 raise ValueError("audience must be a non-empty URL such as " + DEFAULT_AUDIENCE)
             aad_scope = audience.rstrip("/") + "/.default"
-        self._host = urlsplit(self._endpoint).netloc
-        self._rest = ContainerRegistryRestClient(
+        self._rest = create_rest_client(
             self._endpoint, credential, aad_scope=aad_scope, api_version=self._api_version, **kwargs
         )
 
@@ -159,7 +173,7 @@ class ContainerRegistryClient:
         def fetch(link: str | None) -> Any:
             return repositories.list_page(n=n, link=link, **kwargs)
 
-        return item_paged(fetch, lambda body: body.get("repositories") or ())
+        return item_paged(fetch, str)
 
     def get_repository_properties(self, repository: str, **kwargs: Any) -> RepositoryProperties:
         """Get a repository's properties.
@@ -167,8 +181,7 @@ class ContainerRegistryClient:
         :raises ~azure.core.exceptions.ResourceNotFoundError: the repository does not exist.
         """
         name = validate_repository(repository)
-        wire = self._rest.repositories.get_properties(name, **kwargs)
-        return RepositoryProperties._from_wire(wire)
+        return _repository(self._rest.repositories.get_properties(name, **kwargs))
 
     def update_repository_properties(
         self,
@@ -192,8 +205,7 @@ class ContainerRegistryClient:
              "can_read": can_read, "can_write": can_write},
             teleport=self._api_version == _PREVIEW_API_VERSION,
         )
-        wire = self._rest.repositories.update_properties(name, body, **kwargs)
-        return RepositoryProperties._from_wire(wire)
+        return _repository(self._rest.repositories.update_properties(name, body, **kwargs))
 
     def delete_repository(self, repository: str, **kwargs: Any) -> None:
         """Delete a repository with all its tags and manifests; a missing one is not an error."""
@@ -222,15 +234,7 @@ class ContainerRegistryClient:
         def fetch(link: str | None) -> Any:
             return tags.list_page(name, n=n, orderby=orderby, link=link, **kwargs)
 
-        def items(body: JSON) -> Iterable[ArtifactTagProperties]:
-            registry = body.get("registry", self._host)
-            repo = body.get("imageName", name)
-            return [
-                ArtifactTagProperties._from_wire(tag, repository=repo, registry=registry)
-                for tag in body.get("tags") or ()
-            ]
-
-        return item_paged(fetch, items)
+        return item_paged(fetch, _tag)
 
     def get_tag_properties(self, repository: str, tag: str, **kwargs: Any) -> ArtifactTagProperties:
         """Get a tag's properties.
@@ -238,7 +242,7 @@ class ContainerRegistryClient:
         :raises ~azure.core.exceptions.ResourceNotFoundError: the repository or tag does not exist.
         """
         name, tag = validate_repository(repository), validate_tag(tag)
-        return self._tag_from_wire(self._rest.tags.get_properties(name, tag, **kwargs), name)
+        return _tag(self._rest.tags.get_properties(name, tag, **kwargs))
 
     def update_tag_properties(
         self,
@@ -259,20 +263,12 @@ class ContainerRegistryClient:
             {"can_delete": can_delete, "can_list": can_list,
              "can_read": can_read, "can_write": can_write},
         )
-        wire = self._rest.tags.update_properties(name, tag, body, **kwargs)
-        return self._tag_from_wire(wire, name)
+        return _tag(self._rest.tags.update_properties(name, tag, body, **kwargs))
 
     def delete_tag(self, repository: str, tag: str, **kwargs: Any) -> None:
         """Delete a tag (not the manifest it points to); a missing tag is not an error."""
         name, tag = validate_repository(repository), validate_tag(tag)
         self._rest.tags.delete(name, tag, **kwargs)
-
-    def _tag_from_wire(self, wire: JSON, repository: str) -> ArtifactTagProperties:
-        return ArtifactTagProperties._from_wire(
-            wire.get("tag", wire),
-            repository=wire.get("imageName", repository),
-            registry=wire.get("registry", self._host),
-        )
 
     # -- manifests --------------------------------------------------------------------------
 
@@ -297,23 +293,15 @@ class ContainerRegistryClient:
         def fetch(link: str | None) -> Any:
             return manifests.list_page(name, n=n, orderby=orderby, link=link, **kwargs)
 
-        def items(body: JSON) -> List[ArtifactManifestProperties]:
-            registry = body.get("registry", self._host)
-            repo = body.get("imageName", name)
-            return [
-                ArtifactManifestProperties._from_wire(item, repository=repo, registry=registry)
-                for item in body.get("manifests") or ()
-            ]
-
-        return item_paged(fetch, items)
+        return item_paged(fetch, _manifest)
 
     def _digest_of(self, repository: str, tag_or_digest: str, **kwargs: Any) -> str:
         """The digest for a tag or digest: a tag costs one lookup, a digest nothing."""
         reference = validate_reference(tag_or_digest)
         if is_digest(reference):
             return reference
-        wire = self._rest.tags.get_properties(repository, reference, **kwargs)
-        return str(wire.get("tag", wire)["digest"])
+        digest: str = self._rest.tags.get_properties(repository, reference, **kwargs).wire["digest"]
+        return digest  # checked by the REST layer before it can go into a path
 
     def get_manifest_properties(
         self, repository: str, tag_or_digest: str, **kwargs: Any
@@ -324,9 +312,7 @@ class ContainerRegistryClient:
         """
         name = validate_repository(repository)
         digest = self._digest_of(name, tag_or_digest, **kwargs)
-        return self._manifest_from_wire(
-            self._rest.manifests.get_properties(name, digest, **kwargs), name
-        )
+        return _manifest(self._rest.manifests.get_properties(name, digest, **kwargs))
 
     def update_manifest_properties(
         self,
@@ -348,8 +334,7 @@ class ContainerRegistryClient:
              "can_read": can_read, "can_write": can_write},
         )
         digest = self._digest_of(name, tag_or_digest, **kwargs)
-        wire = self._rest.manifests.update_properties(name, digest, body, **kwargs)
-        return self._manifest_from_wire(wire, name)
+        return _manifest(self._rest.manifests.update_properties(name, digest, body, **kwargs))
 
     def delete_manifest(self, repository: str, tag_or_digest: str, **kwargs: Any) -> None:
         """Delete a manifest and every tag pointing at it; a missing digest is not an error.
@@ -358,13 +343,6 @@ class ContainerRegistryClient:
         """
         name = validate_repository(repository)
         self._rest.manifests.delete(name, self._digest_of(name, tag_or_digest, **kwargs), **kwargs)
-
-    def _manifest_from_wire(self, wire: JSON, repository: str) -> ArtifactManifestProperties:
-        return ArtifactManifestProperties._from_wire(
-            wire.get("manifest", wire),
-            repository=wire.get("imageName", repository),
-            registry=wire.get("registry", self._host),
-        )
 
     # -- OCI content ------------------------------------------------------------------------
 
@@ -388,7 +366,7 @@ class ContainerRegistryClient:
         :raises ValueError: a bad argument, or a manifest over 4 MiB, before any request.
         """
         return set_manifest(
-            self._rest.pipeline_client, repository, manifest, tag=tag, media_type=media_type,
+            self._rest.manifest_content, repository, manifest, tag=tag, media_type=media_type,
             **kwargs,
         )
 
@@ -398,7 +376,7 @@ class ContainerRegistryClient:
         :raises DigestValidationError: the content does not match its digest.
         :raises ~azure.core.exceptions.ResourceNotFoundError: no such manifest.
         """
-        return get_manifest(self._rest.pipeline_client, repository, tag_or_digest, **kwargs)
+        return get_manifest(self._rest.manifest_content, repository, tag_or_digest, **kwargs)
 
     def upload_blob(
         self,
@@ -416,9 +394,7 @@ class ContainerRegistryClient:
         :returns: ``(digest, size)``.
         :raises DigestValidationError: the registry stored other content than was sent.
         """
-        return upload_blob(
-            self._rest.pipeline_client, repository, data, chunk_size=chunk_size, **kwargs
-        )
+        return upload_blob(self._rest.blobs, repository, data, chunk_size=chunk_size, **kwargs)
 
     def download_blob(
         self,
@@ -436,12 +412,12 @@ class ContainerRegistryClient:
         :raises ~azure.core.exceptions.ResourceNotFoundError: no such blob.
         """
         return download_blob(
-            self._rest.pipeline_client, repository, digest, chunk_size=chunk_size, **kwargs
+            self._rest.blobs, repository, digest, chunk_size=chunk_size, **kwargs
         )
 
     def delete_blob(self, repository: str, digest: str, **kwargs: Any) -> None:
         """Delete a blob; a missing blob is not an error."""
-        delete_blob(self._rest.pipeline_client, repository, digest, **kwargs)
+        self._rest.blobs.delete(validate_repository(repository), validate_digest(digest), **kwargs)
 
     # -- lifecycle --------------------------------------------------------------------------
 

@@ -1,77 +1,143 @@
-"""Turn a registry response into azure-core's exception vocabulary.
+"""The one place where a registry response becomes an exception.
 
-ACR answers errors with ``{"errors": [{"code": ..., "message": ..., "detail": ...}]}``; the
-codes and messages go into the exception text so a log line says what the registry refused.
-Token text never reaches an exception: only the error body's ``code`` and ``message`` are used.
+Every error raised for a response is an azure-core exception (401 ``ClientAuthenticationError``,
+404 ``ResourceNotFoundError``, 409 ``ResourceExistsError``, else ``HttpResponseError``) whose
+text is built here and redacted here:
+
+* only ACR's ``errors[].code`` and ``.message`` are quoted, shortened; other bodies never are;
+* any secret the request carried (its bearer token, token-form fields) and anything shaped like
+  a token is replaced by ``REDACTED``;
+* the error's ``error`` is set to the parsed code and message, which also stops azure-core from
+  appending the raw body to ``str(error)``.
+
+The body of an error response is read to at most 64 KiB.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Collection, NoReturn
+from typing import Any, Collection, List, NoReturn, Optional
 
 from azure.core.exceptions import (
     ClientAuthenticationError,
     HttpResponseError,
+    ODataV4Format,
     ResourceExistsError,
     ResourceNotFoundError,
+    ResponseNotReadError,
 )
-from azure.core.pipeline.transport import HttpResponse as LegacyHttpResponse
 from azure.core.rest import HttpResponse
 
-__all__ = ["DigestValidationError", "raise_for_status", "raise_response_error"]
+from ._redaction import redact_text, secrets_of
+
+__all__ = [
+    "DigestValidationError",
+    "protocol_error",
+    "raise_for_status",
+    "raise_response_error",
+    "response_error",
+]
 
 _EXCEPTIONS: dict[int, type[HttpResponseError]] = {
     401: ClientAuthenticationError,
     404: ResourceNotFoundError,
     409: ResourceExistsError,
 }
+_MAX_ERROR_BODY = 64 * 1024
+_MAX_QUOTED = 300  # characters of one quoted server message
+_MAX_ERRORS = 5
 
 
 class DigestValidationError(ValueError):
     """Content does not match its digest: a manifest or blob was altered or truncated."""
 
 
-def _error_text(body: bytes) -> str:
-    """Render ACR's ``errors[]`` as ``CODE: message`` lines; other bodies are not echoed."""
+def _read_prefix(response: HttpResponse) -> bytes:
+    """Up to 64 KiB of the body; a streamed body is not read further, and is closed."""
+    try:
+        return response.content[:_MAX_ERROR_BODY]
+    except ResponseNotReadError:
+        pass
+    parts: List[bytes] = []
+    received = 0
+    try:
+        for part in response.iter_bytes():
+            parts.append(part)
+            received += len(part)
+            if received >= _MAX_ERROR_BODY:
+                break
+    except Exception:  # a broken stream must not hide the status
+        pass
+    finally:
+        response.close()
+    return b"".join(parts)[:_MAX_ERROR_BODY]
+
+
+def _acr_errors(body: bytes) -> List[tuple[str, str]]:
+    """``(code, message)`` of ACR's ``{"errors": [...]}``; nothing for any other body."""
     try:
         document: Any = json.loads(body)
-    except ValueError:
-        return ""
-    if not isinstance(document, dict):
-        return ""
-    errors = document.get("errors")
+    except (ValueError, RecursionError):
+        return []
+    errors = document.get("errors") if isinstance(document, dict) else None
     if not isinstance(errors, list):
-        return ""
-    parts = []
-    for error in errors:
+        return []
+    found = []
+    for error in errors[:_MAX_ERRORS]:
         if isinstance(error, dict):
-            parts.append(f"{error.get('code', 'UNKNOWN')}: {error.get('message', '')}".strip())
-    return "; ".join(parts)
+            code, message = error.get("code"), error.get("message")
+            found.append((
+                code[:_MAX_QUOTED] if isinstance(code, str) else "UNKNOWN",
+                message[:_MAX_QUOTED] if isinstance(message, str) else "",
+            ))  # fmt: skip
+    return found
 
 
-def raise_response_error(response: HttpResponse | LegacyHttpResponse) -> NoReturn:
-    """Raise the azure-core exception for a failed ``response``.
+def _build(
+    kind: type[HttpResponseError], message: str, code: str, response: Optional[HttpResponse]
+) -> HttpResponseError:
+    secrets = secrets_of(response.request) if response is not None else []
+    message = redact_text(message, secrets)
+    error = kind(message=message)  # no response here: azure-core would parse and echo the body
+    if response is not None:
+        error.response = response
+        error.status_code = response.status_code
+        error.reason = response.reason
+    error.error = ODataV4Format({"error": {"code": redact_text(code, secrets), "message": message}})
+    return error
 
-    :raises ~azure.core.exceptions.HttpResponseError: or its 401/404/409 subclasses.
+
+def response_error(response: HttpResponse, what: str = "") -> HttpResponseError:
+    """The azure-core exception for a failed ``response``, with redacted text.
+
+    :param what: names the operation, e.g. ``"Token request"``, to start the message with.
     """
     status = response.status_code
-    try:
-        body = response.read() if isinstance(response, HttpResponse) else response.body()
-    except Exception:  # a broken stream must not hide the status
-        body = b""
-    detail = _error_text(body)
-    reason = response.reason or ""
-    message = f"({status}) {detail or reason}".rstrip()
-    exception_type = _EXCEPTIONS.get(status, HttpResponseError)
-    raise exception_type(message=message, response=response)
+    errors = _acr_errors(_read_prefix(response))
+    detail = "; ".join(f"{code}: {message}".rstrip(": ") for code, message in errors)
+    message = f"({status}) {detail or response.reason or ''}".rstrip()
+    if what:
+        message = f"{what} failed: {message}"
+    code = errors[0][0] if errors else str(response.reason or status)
+    return _build(_EXCEPTIONS.get(status, HttpResponseError), message, code, response)
+
+
+def protocol_error(message: str, response: Optional[HttpResponse] = None) -> HttpResponseError:
+    """An ``HttpResponseError`` for an answer that breaks the protocol (malformed, unsafe, loops).
+
+    The response, when given, is closed: nothing more will be read from it.
+    """
+    if response is not None:
+        response.close()
+    return _build(HttpResponseError, f"registry answer refused: {message}", "PROTOCOL", response)
 
 
 def raise_for_status(
-    response: HttpResponse | LegacyHttpResponse,
+    response: HttpResponse,
     *,
     ok: Collection[int] = (200,),
     missing_ok: bool = False,
+    what: str = "",
 ) -> bool:
     """Check ``response``: return True on an ``ok`` status, False on a tolerated 404.
 
@@ -83,5 +149,11 @@ def raise_for_status(
     if response.status_code in ok:
         return True
     if missing_ok and response.status_code == 404:
+        response.close()
         return False
-    raise_response_error(response)
+    raise_response_error(response, what)
+
+
+def raise_response_error(response: HttpResponse, what: str = "") -> NoReturn:
+    """Raise :func:`response_error` for ``response``."""
+    raise response_error(response, what)

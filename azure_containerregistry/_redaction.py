@@ -1,27 +1,18 @@
-"""Network-trace logging that never shows a token.
+"""Take secrets out of text before it reaches a log line or an exception.
 
-azure-core's ``NetworkTraceLoggingPolicy`` (``logging_enable=True``) logs raw headers and bodies
-at DEBUG: the bearer header, the AAD token in the exchange form and the ACR tokens in the token
-responses. :class:`RedactingNetworkTraceLoggingPolicy` logs the same trace to the same logger with
-those values replaced by ``REDACTED``.
+Two nets: patterns (anything shaped like a JWT, ``Bearer <x>``, ``access_token=<x>`` and JSON
+token fields) and exact values (the secrets a request actually carried, from
+:func:`secrets_of`), so an opaque token a server echoes back is caught too.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-import types
-from typing import Any, Iterable, Tuple
+from typing import Any, Collection, List, Mapping
 
-from azure.core.pipeline import PipelineRequest, PipelineResponse
-from azure.core.pipeline.policies import NetworkTraceLoggingPolicy
-
-__all__ = ["REDACTED", "RedactingNetworkTraceLoggingPolicy", "redact_header", "redact_text"]
+__all__ = ["REDACTED", "redact_header", "redact_text", "secrets_of"]
 
 REDACTED = "REDACTED"
-
-# azure-core's network-trace logger, so existing logging configuration keeps working.
-_LOGGER = logging.getLogger("azure.core.pipeline.policies._universal")
 
 _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 _SECRET_FIELDS = r"access_token|refresh_token|password|client_secret|assertion|id_token"
@@ -36,89 +27,63 @@ _JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _AUTH_VALUE = re.compile(r"(?i)\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+")
 
 
-def redact_text(text: str) -> str:
-    """Replace token values in a URL, form, JSON or free text with ``REDACTED``."""
+# Exact values shorter than this are not replaced: they would mangle ordinary words.
+_MIN_SECRET_LENGTH = 8
+
+
+def redact_text(text: str, secrets: Collection[str] = ()) -> str:
+    """Replace token values in a URL, form, JSON or free text with ``REDACTED``.
+
+    :param secrets: exact values to remove as well (see :func:`secrets_of`).
+    """
+    for secret in sorted(secrets, key=len, reverse=True):
+        if len(secret) >= _MIN_SECRET_LENGTH:
+            text = text.replace(secret, REDACTED)
     text = _FORM_FIELD.sub(rf"\1={REDACTED}", text)
     text = _JSON_FIELD.sub(rf'\1"{REDACTED}"', text)
     text = _AUTH_VALUE.sub(rf"\1 {REDACTED}", text)
     return _JWT.sub(REDACTED, text)
 
 
-def redact_header(name: str, value: str) -> str:
+def redact_header(name: str, value: str, secrets: Collection[str] = ()) -> str:
     """Return ``value`` as safe to log for header ``name``."""
     if name.lower() in _SECRET_HEADERS:
         scheme, _, _ = value.partition(" ")
         return f"{scheme} {REDACTED}" if scheme.lower() in ("bearer", "basic") else REDACTED
-    return redact_text(value)
+    return redact_text(value, secrets)
 
 
-def _format_headers(headers: Iterable[Tuple[str, str]]) -> str:
-    return "".join(f"\n    '{name}': '{redact_header(name, value)}'" for name, value in headers)
+def secrets_of(request: Any) -> List[str]:
+    """The secrets ``request`` carries: its credentials header and secret form fields.
 
-
-def _describe_body(body: Any) -> str:
-    if not body:
-        return "This request has no body"
-    if isinstance(body, (bytes, bytearray)):
-        return redact_text(bytes(body).decode("utf-8", errors="replace"))
-    if isinstance(body, str):
-        return redact_text(body)
-    if isinstance(body, dict):  # form fields before encoding
-        fields = {
-            key: REDACTED if _SECRET_FIELD_NAME.fullmatch(str(key)) else value
-            for key, value in body.items()
-        }
-        return redact_text(repr(fields))
-    if isinstance(body, types.GeneratorType) or hasattr(body, "read") or hasattr(body, "__iter__"):
-        return "File upload"
-    return redact_text(str(body))
-
-
-class RedactingNetworkTraceLoggingPolicy(NetworkTraceLoggingPolicy):
-    """``NetworkTraceLoggingPolicy`` with secrets redacted from headers, URLs and bodies.
-
-    Enabled like the original, per client or per call, with ``logging_enable=True``.
+    ``request`` is an azure-core request (either generation); anything unexpected yields nothing.
     """
+    found: List[str] = []
+    headers: Any = getattr(request, "headers", None) or {}
+    for name in ("Authorization", "Proxy-Authorization"):
+        value = headers.get(name) if hasattr(headers, "get") else None
+        if isinstance(value, str) and value:
+            found.append(value.partition(" ")[2] or value)
+    form: Any = getattr(request, "_data", None)
+    if not isinstance(form, Mapping):
+        form = _form_fields(getattr(request, "content", None) or getattr(request, "data", None))
+    for key, value in form.items():
+        if _SECRET_FIELD_NAME.fullmatch(str(key)) and isinstance(value, str) and value:
+            found.append(value)
+    return found
 
-    def on_request(self, request: PipelineRequest[Any]) -> None:
-        http_request = request.http_request
-        options = request.context.options
-        logging_enable = options.pop("logging_enable", self.enable_http_logger)
-        request.context["logging_enable"] = logging_enable
-        if not logging_enable or not _LOGGER.isEnabledFor(logging.DEBUG):
-            return
-        try:
-            _LOGGER.debug(
-                "Request URL: '%s'\nRequest method: '%s'\nRequest headers:%s\nRequest body:\n%s",
-                redact_text(http_request.url),
-                http_request.method,
-                _format_headers(http_request.headers.items()),
-                _describe_body(http_request.body),
-            )
-        except Exception as err:  # logging must never break a request
-            _LOGGER.debug("Failed to log request: %s", type(err).__name__)
 
-    def on_response(
-        self, request: PipelineRequest[Any], response: PipelineResponse[Any, Any]
-    ) -> None:
-        if not response.context.get("logging_enable") or not _LOGGER.isEnabledFor(logging.DEBUG):
-            return
-        http_response = response.http_response
-        try:
-            content_type = http_response.headers.get("content-type", "")
-            if content_type.endswith("octet-stream"):
-                content = "Body contains binary data."
-            elif content_type.startswith("image"):
-                content = "Body contains image data."
-            elif response.context.options.get("stream", False):
-                content = "Body is streamable."
-            else:
-                content = redact_text(http_response.text())
-            _LOGGER.debug(
-                "Response status: '%s'\nResponse headers:%s\nResponse content:\n%s",
-                http_response.status_code,
-                _format_headers(http_response.headers.items()),
-                content,
-            )
-        except Exception as err:  # logging must never break a request
-            _LOGGER.debug("Failed to log response: %s", type(err).__name__)
+def _form_fields(body: Any) -> Mapping[str, Any]:
+    if isinstance(body, Mapping):
+        return body
+    if isinstance(body, (bytes, bytearray)):
+        body = bytes(body).decode("utf-8", errors="replace")
+    if not isinstance(body, str):
+        return {}
+    fields = {}
+    for pair in body.split("&"):
+        key, _, value = pair.partition("=")
+        fields[key] = value
+    return fields
+
+

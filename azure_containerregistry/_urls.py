@@ -9,7 +9,7 @@ the parsed parts, so the host we check is the host we connect to.
 * :meth:`RegistryUrls.url` builds a URL from a registry-relative path (``/acr/v1/...``).
 * :meth:`RegistryUrls.link` accepts a ``Link`` next link or a continuation token only when it stays
   on the registry's origin and on the listing's own route.
-* :meth:`RegistryUrls.location` resolves an upload ``Location`` or a redirect, which may lead to
+* :func:`resolve_location` resolves an upload ``Location`` or a redirect, which may lead to
   another origin (blob storage, an upload front end): the auth policy then sends no token there.
 """
 
@@ -23,7 +23,15 @@ from urllib.parse import unquote, urljoin, urlsplit
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
-__all__ = ["Origin", "RegistryUrls", "UnsafeURLError", "origin_of", "parse_strict"]
+__all__ = [
+    "Origin",
+    "ParsedURL",
+    "RegistryUrls",
+    "UnsafeURLError",
+    "origin_of",
+    "parse_strict",
+    "resolve_location",
+]
 
 Origin = Tuple[str, str, int]
 """``(scheme, host, port)``, lower-cased, with the default port filled in."""
@@ -115,6 +123,23 @@ def parse_strict(url: str) -> ParsedURL:
     return ParsedURL(scheme, host, port, ours.path, ours.query)
 
 
+def resolve_location(location: str, base_url: str) -> str:
+    """Resolve an upload ``Location`` or a redirect against the URL that answered it.
+
+    It may lead to another origin; the auth policy, reading the same parse, sends no token there.
+
+    :raises UnsafeURLError: malformed or ambiguous.
+    """
+    if not isinstance(location, str) or not location:
+        raise UnsafeURLError("empty location")
+    location = location.split("#", 1)[0]
+    if not location.isascii() or not _SAFE.fullmatch(location):
+        raise UnsafeURLError("location has characters that are not allowed unencoded")
+    if location.startswith("//"):
+        raise UnsafeURLError("scheme-relative location")
+    return parse_strict(urljoin(base_url, location)).url
+
+
 def origin_of(url: str) -> Optional[Origin]:
     """The origin ``url`` would connect to, or None when it is malformed or ambiguous."""
     try:
@@ -171,19 +196,3 @@ class RegistryUrls:
         if unquote(parsed.path).rstrip("/") != unquote(route).rstrip("/"):
             raise UnsafeURLError("link leads to another route")
         return parsed.url
-
-    def location(self, location: str, base_url: str) -> str:
-        """Resolve an upload ``Location`` (or redirect) against the URL that answered it.
-
-        It may lead to another origin; the auth policy, reading the same parse, sends no token
-        there.
-
-        :raises UnsafeURLError: malformed or ambiguous.
-        """
-        if not isinstance(location, str) or not location:
-            raise UnsafeURLError("empty location")
-        if not location.isascii() or not _SAFE.fullmatch(location.split("#", 1)[0]):
-            raise UnsafeURLError("location has characters that are not allowed unencoded")
-        if location.startswith("//"):
-            raise UnsafeURLError("scheme-relative location")
-        return parse_strict(urljoin(base_url, location)).url

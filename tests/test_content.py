@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from azure.core import PipelineClient
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
 from azure_containerregistry._content import (
@@ -23,13 +22,13 @@ from azure_containerregistry._content import (
     MAX_MANIFEST_SIZE,
     OCI_IMAGE_INDEX,
     OCI_IMAGE_MANIFEST,
-    delete_blob,
     download_blob,
     get_manifest,
     set_manifest,
     upload_blob,
 )
-from azure_containerregistry._rest._pipeline import create_pipeline_client
+from azure_containerregistry._pipeline import create_rest_client
+from azure_containerregistry._rest._client import ContainerRegistryRestClient
 from azure_containerregistry.testing import LocalRegistry, RequestRecord
 
 AAD_SCOPE = "https://containerregistry.azure.net/.default"
@@ -38,14 +37,14 @@ OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
 OCI_LAYER = "application/vnd.oci.image.layer.v1.tar"
 
 
-def make_client(registry: LocalRegistry, **kwargs: Any) -> PipelineClient[Any, Any]:
-    return create_pipeline_client(
+def make_client(registry: LocalRegistry, **kwargs: Any) -> ContainerRegistryRestClient:
+    return create_rest_client(
         registry.endpoint, registry.credential(), aad_scope=AAD_SCOPE, **kwargs
     )
 
 
 @pytest.fixture
-def client(registry: LocalRegistry) -> Iterator[PipelineClient[Any, Any]]:
+def client(registry: LocalRegistry) -> Iterator[ContainerRegistryRestClient]:
     with make_client(registry) as pipeline:
         yield pipeline
 
@@ -55,11 +54,13 @@ def v2(registry: LocalRegistry) -> list[RequestRecord]:
 
 
 def push_artifact(
-    client: PipelineClient[Any, Any], repository: str, layer: bytes, tag: str | None = "v1"
+    client: ContainerRegistryRestClient, repository: str, layer: bytes, tag: str | None = "v1"
 ) -> tuple[str, bytes]:
     config = b'{"architecture":"amd64","os":"linux"}'
-    config_digest, config_size = upload_blob(client, repository, config)
-    layer_digest, layer_size = upload_blob(client, repository, io.BytesIO(layer), chunk_size=CHUNK)
+    config_digest, config_size = upload_blob(client.blobs, repository, config)
+    layer_digest, layer_size = upload_blob(
+        client.blobs, repository, io.BytesIO(layer), chunk_size=CHUNK
+    )
     manifest = {
         "schemaVersion": 2,
         "mediaType": OCI_IMAGE_MANIFEST,
@@ -67,26 +68,26 @@ def push_artifact(
         "layers": [{"mediaType": OCI_LAYER, "digest": layer_digest, "size": layer_size}],
     }
     data = json.dumps(manifest, indent=3).encode()
-    return set_manifest(client, repository, data, tag=tag), data
+    return set_manifest(client.manifest_content, repository, data, tag=tag), data
 
 
 def test_pushed_artifact_pulls_back_byte_identical(
-    registry: LocalRegistry, client: PipelineClient[Any, Any]
+    registry: LocalRegistry, client: ContainerRegistryRestClient
 ) -> None:
     layer = os.urandom(3 * CHUNK + 5)
     digest, data = push_artifact(client, "library/hello", layer)
 
     assert registry.get_manifest_bytes("library/hello", "v1") == data
     for reference in ("v1", digest):
-        result = get_manifest(client, "library/hello", reference)
+        result = get_manifest(client.manifest_content, "library/hello", reference)
         assert (result.data, result.digest, result.media_type) == (data, digest, OCI_IMAGE_MANIFEST)
     layer_digest = json.loads(data)["layers"][0]["digest"]
-    with download_blob(client, "library/hello", layer_digest, chunk_size=CHUNK) as stream:
+    with download_blob(client.blobs, "library/hello", layer_digest, chunk_size=CHUNK) as stream:
         assert b"".join(stream) == layer
 
 
 def test_manifest_without_tag_is_stored_by_its_digest(
-    registry: LocalRegistry, client: PipelineClient[Any, Any]
+    registry: LocalRegistry, client: ContainerRegistryRestClient
 ) -> None:
     digest, data = push_artifact(client, "untagged", b"layer", tag=None)
     puts = [r for r in v2(registry) if r.method == "PUT" and "/manifests/" in r.path]
@@ -96,114 +97,117 @@ def test_manifest_without_tag_is_stored_by_its_digest(
 
 
 def test_seeded_multi_arch_index_and_children_are_served_verified(
-    registry: LocalRegistry, client: PipelineClient[Any, Any]
+    registry: LocalRegistry, client: ContainerRegistryRestClient
 ) -> None:
     digest = registry.add_index("multi", tags=["latest"])
-    index = get_manifest(client, "multi", "latest")
+    index = get_manifest(client.manifest_content, "multi", "latest")
     assert index.digest == digest
     assert index.media_type == OCI_IMAGE_INDEX
     assert index.data == registry.get_manifest_bytes("multi", "latest")
     for child in index.manifest["manifests"]:
-        assert get_manifest(client, "multi", child["digest"]).digest == child["digest"]
+        assert get_manifest(
+            client.manifest_content, "multi", child["digest"]
+        ).digest == child["digest"]
 
 
 def test_index_dict_is_pushed_with_the_index_media_type(
-    registry: LocalRegistry, client: PipelineClient[Any, Any]
+    registry: LocalRegistry, client: ContainerRegistryRestClient
 ) -> None:
     child, child_data = push_artifact(client, "multi", b"amd64 layer", tag=None)
     index = {
         "schemaVersion": 2,
         "manifests": [{"mediaType": OCI_IMAGE_MANIFEST, "digest": child, "size": len(child_data)}],
     }
-    digest = set_manifest(client, "multi", index, tag="latest")
+    digest = set_manifest(client.manifest_content, "multi", index, tag="latest")
 
     put = [r for r in v2(registry) if r.method == "PUT"][-1]
     assert put.headers["content-type"] == OCI_IMAGE_INDEX
-    result = get_manifest(client, "multi", "latest")
+    result = get_manifest(client.manifest_content, "multi", "latest")
     assert (result.digest, result.media_type, result.manifest) == (digest, OCI_IMAGE_INDEX, index)
 
 
 def test_dict_manifest_is_serialised_like_the_official_client(
-    registry: LocalRegistry, client: PipelineClient[Any, Any]
+    registry: LocalRegistry, client: ContainerRegistryRestClient
 ) -> None:
     manifest = {
         "schemaVersion": 2,
         "mediaType": DOCKER_MANIFEST,
         "config": {
             "mediaType": "application/vnd.docker.container.image.v1+json",
-            "digest": upload_blob(client, "docker", b"{}")[0],
+            "digest": upload_blob(client.blobs, "docker", b"{}")[0],
             "size": 2,
         },
         "layers": [],
     }
-    set_manifest(client, "docker", manifest, tag="v1")  # media type taken from the document
+    # media type taken from the document
+    set_manifest(client.manifest_content, "docker", manifest, tag="v1")
 
     assert registry.get_manifest_bytes("docker", "v1") == json.dumps(manifest).encode()
     put = [r for r in v2(registry) if r.method == "PUT" and "/manifests/" in r.path][-1]
     assert put.headers["content-type"] == DOCKER_MANIFEST
-    assert get_manifest(client, "docker", "v1").media_type == DOCKER_MANIFEST
+    assert get_manifest(client.manifest_content, "docker", "v1").media_type == DOCKER_MANIFEST
 
 
 def test_manifest_result_set_elsewhere_keeps_its_bytes_and_digest(
-    registry: LocalRegistry, client: PipelineClient[Any, Any]
+    registry: LocalRegistry, client: ContainerRegistryRestClient
 ) -> None:
     source = registry.add_image("source/image", tags=["v1"])
-    result = get_manifest(client, "source/image", "v1")
+    result = get_manifest(client.manifest_content, "source/image", "v1")
     for blob in [result.manifest["config"], *result.manifest["layers"]]:
-        data = b"".join(download_blob(client, "source/image", blob["digest"]))
-        upload_blob(client, "copy/image", data)
-    assert set_manifest(client, "copy/image", result, tag="v1") == source
+        data = b"".join(download_blob(client.blobs, "source/image", blob["digest"]))
+        upload_blob(client.blobs, "copy/image", data)
+    assert set_manifest(client.manifest_content, "copy/image", result, tag="v1") == source
     assert registry.get_manifest_bytes("copy/image", "v1") == result.data
 
 
 def test_manifest_over_4_mib_is_refused_before_any_request(
-    registry: LocalRegistry, client: PipelineClient[Any, Any]
+    registry: LocalRegistry, client: ContainerRegistryRestClient
 ) -> None:
     huge = {"schemaVersion": 2, "annotations": {"x": "y" * MAX_MANIFEST_SIZE}}
     with pytest.raises(ValueError, match="4 MiB"):
-        set_manifest(client, "big", huge)
+        set_manifest(client.manifest_content, "big", huge)
     with pytest.raises(ValueError, match="4 MiB"):
-        set_manifest(client, "big", io.BytesIO(b" " * (MAX_MANIFEST_SIZE + 1)))
+        set_manifest(client.manifest_content, "big", io.BytesIO(b" " * (MAX_MANIFEST_SIZE + 1)))
     assert registry.requests == []
 
 
 @pytest.mark.parametrize(
     "call",
     [
-        lambda c: set_manifest(c, "Bad/Name", {"schemaVersion": 2}),
-        lambda c: set_manifest(c, "ok", {"schemaVersion": 2}, tag="bad tag"),
-        lambda c: set_manifest(c, "ok", b"not json"),
-        lambda c: get_manifest(c, "ok", "sha256:short"),
-        lambda c: get_manifest(c, "../escape", "v1"),
-        lambda c: upload_blob(c, "ok", b"data", chunk_size=1024),
-        lambda c: upload_blob(c, "", b"data"),
-        lambda c: download_blob(c, "ok", "md5:abc"),
-        lambda c: download_blob(c, "ok", "sha256:" + "0" * 64, chunk_size=10),
-        lambda c: delete_blob(c, "ok", "latest"),
+        lambda c: set_manifest(c.manifest_content, "Bad/Name", {"schemaVersion": 2}),
+        lambda c: set_manifest(c.manifest_content, "ok", {"schemaVersion": 2}, tag="bad tag"),
+        lambda c: set_manifest(c.manifest_content, "ok", b"not json"),
+        lambda c: get_manifest(c.manifest_content, "ok", "sha256:short"),
+        lambda c: get_manifest(c.manifest_content, "../escape", "v1"),
+        lambda c: upload_blob(c.blobs, "ok", b"data", chunk_size=1024),
+        lambda c: upload_blob(c.blobs, "", b"data"),
+        lambda c: download_blob(c.blobs, "ok", "md5:abc"),
+        lambda c: download_blob(c.blobs, "ok", "sha256:" + "0" * 64, chunk_size=10),
     ],
 )
 def test_invalid_arguments_are_refused_before_any_request(
-    registry: LocalRegistry, client: PipelineClient[Any, Any], call: Any
+    registry: LocalRegistry, client: ContainerRegistryRestClient, call: Any
 ) -> None:
     with pytest.raises(ValueError):
         call(client)
     assert registry.requests == []
 
 
-def test_non_binary_inputs_are_type_errors(client: PipelineClient[Any, Any]) -> None:
+def test_non_binary_inputs_are_type_errors(client: ContainerRegistryRestClient) -> None:
     with pytest.raises(TypeError):
-        upload_blob(client, "ok", "text")  # type: ignore[arg-type]
+        upload_blob(client.blobs, "ok", "text")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        upload_blob(client, "ok", io.StringIO("text"))  # type: ignore[arg-type]
+        upload_blob(client.blobs, "ok", io.StringIO("text"))  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        set_manifest(client, "ok", '{"schemaVersion": 2}')  # type: ignore[arg-type]
+        # type: ignore[arg-type]
+        set_manifest(client.manifest_content, "ok", '{"schemaVersion": 2}')
 
 
 def test_chunked_upload_sends_each_body_byte_once(
-    registry: LocalRegistry, client: PipelineClient[Any, Any]
+    registry: LocalRegistry, client: ContainerRegistryRestClient
 ) -> None:
     payload = os.urandom(5 * CHUNK + 7)
-    digest, size = upload_blob(client, "chunked", io.BytesIO(payload), chunk_size=CHUNK)
+    digest, size = upload_blob(client.blobs, "chunked", io.BytesIO(payload), chunk_size=CHUNK)
 
     assert size == len(payload)
     records = v2(registry)
@@ -215,12 +219,12 @@ def test_chunked_upload_sends_each_body_byte_once(
 
 
 def test_upload_of_one_chunk_is_one_post_and_one_put(
-    registry: LocalRegistry, client: PipelineClient[Any, Any]
+    registry: LocalRegistry, client: ContainerRegistryRestClient
 ) -> None:
-    upload_blob(client, "warm", io.BytesIO(b"warm up the token cache"))
+    upload_blob(client.blobs, "warm", io.BytesIO(b"warm up the token cache"))
     registry.clear_requests()
 
-    digest, _ = upload_blob(client, "warm", io.BytesIO(b"x" * CHUNK), chunk_size=CHUNK)
+    digest, _ = upload_blob(client.blobs, "warm", io.BytesIO(b"x" * CHUNK), chunk_size=CHUNK)
 
     assert [(r.method, r.status, r.body_bytes) for r in registry.requests] == [
         ("POST", 202, 0),
@@ -230,7 +234,7 @@ def test_upload_of_one_chunk_is_one_post_and_one_put(
 
 
 def test_upload_reads_pipes_with_short_reads(
-    registry: LocalRegistry, client: PipelineClient[Any, Any]
+    registry: LocalRegistry, client: ContainerRegistryRestClient
 ) -> None:
     payload = os.urandom(2 * CHUNK + 99)
     read_end, write_end = os.pipe()
@@ -243,37 +247,39 @@ def test_upload_reads_pipes_with_short_reads(
     feeder = threading.Thread(target=feed)
     feeder.start()
     with os.fdopen(read_end, "rb", buffering=0) as reader:
-        digest, size = upload_blob(client, "piped", reader, chunk_size=CHUNK)
+        digest, size = upload_blob(client.blobs, "piped", reader, chunk_size=CHUNK)
     feeder.join()
     assert size == len(payload)
-    assert b"".join(download_blob(client, "piped", digest)) == payload
+    assert b"".join(download_blob(client.blobs, "piped", digest)) == payload
     assert [r.body_bytes for r in v2(registry) if r.body_bytes] == [CHUNK, CHUNK, 99]
 
 
 def test_bytes_upload_skips_a_blob_the_registry_has(
-    registry: LocalRegistry, client: PipelineClient[Any, Any]
+    registry: LocalRegistry, client: ContainerRegistryRestClient
 ) -> None:
-    first = upload_blob(client, "dedup", b"same bytes")
+    first = upload_blob(client.blobs, "dedup", b"same bytes")
     registry.clear_requests()
 
-    assert upload_blob(client, "dedup", b"same bytes") == first
+    assert upload_blob(client.blobs, "dedup", b"same bytes") == first
     assert [(r.method, r.status) for r in registry.requests] == [("HEAD", 200)]
 
 
-def test_empty_blob_round_trips(registry: LocalRegistry, client: PipelineClient[Any, Any]) -> None:
-    digest, size = upload_blob(client, "empty", io.BytesIO())
+def test_empty_blob_round_trips(
+    registry: LocalRegistry, client: ContainerRegistryRestClient
+) -> None:
+    digest, size = upload_blob(client.blobs, "empty", io.BytesIO())
     assert size == 0
-    assert b"".join(download_blob(client, "empty", digest)) == b""
+    assert b"".join(download_blob(client.blobs, "empty", digest)) == b""
 
 
 def test_failed_chunk_cancels_the_session_and_raises_the_registry_error(
-    registry: LocalRegistry, client: PipelineClient[Any, Any]
+    registry: LocalRegistry, client: ContainerRegistryRestClient
 ) -> None:
-    upload_blob(client, "broken", io.BytesIO(b"warm up"))
+    upload_blob(client.blobs, "broken", io.BytesIO(b"warm up"))
     registry.fail_next(1, status=400, method="PATCH")
 
     with pytest.raises(HttpResponseError) as raised:
-        upload_blob(client, "broken", io.BytesIO(os.urandom(3 * CHUNK)), chunk_size=CHUNK)
+        upload_blob(client.blobs, "broken", io.BytesIO(os.urandom(3 * CHUNK)), chunk_size=CHUNK)
 
     assert raised.value.status_code == 400
     assert registry.upload_sessions() == []
@@ -283,7 +289,7 @@ def test_failed_chunk_cancels_the_session_and_raises_the_registry_error(
 
 
 def test_failing_input_stream_cancels_the_session_and_raises_its_error(
-    registry: LocalRegistry, client: PipelineClient[Any, Any]
+    registry: LocalRegistry, client: ContainerRegistryRestClient
 ) -> None:
     class Failing(io.RawIOBase):
         def __init__(self) -> None:
@@ -299,19 +305,19 @@ def test_failing_input_stream_cancels_the_session_and_raises_its_error(
             return b"z" * size
 
     with pytest.raises(OSError, match="disk on fire"):
-        upload_blob(client, "broken", Failing(), chunk_size=CHUNK)  # type: ignore[arg-type]
+        upload_blob(client.blobs, "broken", Failing(), chunk_size=CHUNK)  # type: ignore[arg-type]
     assert registry.upload_sessions() == []
     assert not any(r.method == "PUT" for r in v2(registry))
 
 
 def test_download_reuses_one_connection(
-    registry: LocalRegistry, client: PipelineClient[Any, Any]
+    registry: LocalRegistry, client: ContainerRegistryRestClient
 ) -> None:
     payload = os.urandom(4 * CHUNK + 1)
-    digest, _ = upload_blob(client, "conn", payload)
+    digest, _ = upload_blob(client.blobs, "conn", payload)
     registry.clear_requests()
 
-    assert b"".join(download_blob(client, "conn", digest, chunk_size=CHUNK)) == payload
+    assert b"".join(download_blob(client.blobs, "conn", digest, chunk_size=CHUNK)) == payload
 
     gets = [r for r in registry.requests if r.method == "GET"]
     assert [r.status for r in gets] == [206] * 5
@@ -323,14 +329,14 @@ def test_download_reuses_one_connection(
 
 
 def test_dropped_download_resumes_from_the_last_byte_received(
-    registry: LocalRegistry, client: PipelineClient[Any, Any]
+    registry: LocalRegistry, client: ContainerRegistryRestClient
 ) -> None:
     payload = os.urandom(4 * CHUNK)
-    digest, _ = upload_blob(client, "drop", payload)
+    digest, _ = upload_blob(client.blobs, "drop", payload)
     registry.clear_requests()
     registry.drop_next(1, method="GET", path_prefix="/v2/drop/blobs/", after_bytes=100_000)
 
-    with download_blob(client, "drop", digest, chunk_size=2 * CHUNK) as stream:
+    with download_blob(client.blobs, "drop", digest, chunk_size=2 * CHUNK) as stream:
         assert b"".join(stream) == payload
 
     gets = [r for r in registry.requests if r.method == "GET"]
@@ -348,8 +354,10 @@ def test_storage_redirect_never_carries_the_registry_token(
     registry = registry_factory(storage_redirect=True)
     payload = os.urandom(2 * CHUNK + 3)
     with make_client(registry) as client:
-        digest, _ = upload_blob(client, "redirected", payload)
-        assert b"".join(download_blob(client, "redirected", digest, chunk_size=CHUNK)) == payload
+        digest, _ = upload_blob(client.blobs, "redirected", payload)
+        assert b"".join(
+            download_blob(client.blobs, "redirected", digest, chunk_size=CHUNK)
+        ) == payload
 
     storage = [r for r in registry.requests if r.path.startswith("/_storage/")]
     assert [r.status for r in storage] == [206, 206, 206]
@@ -362,9 +370,11 @@ def test_redirected_download_asks_the_registry_once_then_storage_directly(
     registry = registry_factory(storage_redirect=True)
     payload = os.urandom(3 * CHUNK)
     with make_client(registry) as client:
-        digest, _ = upload_blob(client, "redirected", payload)
+        digest, _ = upload_blob(client.blobs, "redirected", payload)
         registry.clear_requests()
-        assert b"".join(download_blob(client, "redirected", digest, chunk_size=CHUNK)) == payload
+        assert b"".join(
+            download_blob(client.blobs, "redirected", digest, chunk_size=CHUNK)
+        ) == payload
     assert [(r.path.split("/")[1], r.status) for r in registry.requests] == [
         ("v2", 307), ("_storage", 206), ("_storage", 206), ("_storage", 206),
     ]  # fmt: skip
@@ -376,9 +386,9 @@ def test_an_expired_storage_link_sends_the_download_back_to_the_registry(
     registry = registry_factory(storage_redirect=True)
     payload = os.urandom(2 * CHUNK)
     with make_client(registry) as client:
-        digest, _ = upload_blob(client, "redirected", payload)
+        digest, _ = upload_blob(client.blobs, "redirected", payload)
         registry.clear_requests()
-        stream = download_blob(client, "redirected", digest, chunk_size=CHUNK)
+        stream = download_blob(client.blobs, "redirected", digest, chunk_size=CHUNK)
         first = next(stream)
         registry.fail_next(1, status=403, path_prefix="/_storage/")
         assert first + b"".join(stream) == payload
@@ -389,16 +399,16 @@ def test_an_expired_storage_link_sends_the_download_back_to_the_registry(
 
 
 def test_delete_blob_removes_it_and_a_missing_blob_is_fine(
-    registry: LocalRegistry, client: PipelineClient[Any, Any]
+    registry: LocalRegistry, client: ContainerRegistryRestClient
 ) -> None:
-    digest, _ = upload_blob(client, "gone", b"bye")
-    delete_blob(client, "gone", digest)
-    delete_blob(client, "gone", digest)
+    digest, _ = upload_blob(client.blobs, "gone", b"bye")
+    client.blobs.delete("gone", digest)
+    client.blobs.delete("gone", digest)
     assert not registry.has_blob("gone", digest)
     with pytest.raises(ResourceNotFoundError):
-        download_blob(client, "gone", digest)
+        download_blob(client.blobs, "gone", digest)
 
 
-def test_missing_manifest_is_resource_not_found(client: PipelineClient[Any, Any]) -> None:
+def test_missing_manifest_is_resource_not_found(client: ContainerRegistryRestClient) -> None:
     with pytest.raises(ResourceNotFoundError):
-        get_manifest(client, "nothing", "latest")
+        get_manifest(client.manifest_content, "nothing", "latest")

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-from azure.core import PipelineClient
 from azure.core.exceptions import HttpResponseError
 
 from azure_containerregistry import DigestValidationError
@@ -30,7 +29,8 @@ from azure_containerregistry._content import (
     set_manifest,
     upload_blob,
 )
-from azure_containerregistry._rest._pipeline import create_pipeline_client
+from azure_containerregistry._pipeline import create_rest_client
+from azure_containerregistry._rest._client import ContainerRegistryRestClient
 
 CHUNK = 64 * 1024
 MANIFEST = b'{"schemaVersion":2,"mediaType":"' + OCI_IMAGE_MANIFEST.encode() + b'","layers":[]}'
@@ -108,9 +108,9 @@ def liar() -> Iterator[LyingRegistry]:
 
 
 @pytest.fixture
-def client(liar: LyingRegistry) -> Iterator[PipelineClient[Any, Any]]:
+def client(liar: LyingRegistry) -> Iterator[ContainerRegistryRestClient]:
     scope = "https://containerregistry.azure.net/.default"
-    with create_pipeline_client(liar.endpoint, None, aad_scope=scope, retry_total=0) as pipeline:
+    with create_rest_client(liar.endpoint, None, aad_scope=scope, retry_total=0) as pipeline:
         yield pipeline
 
 
@@ -118,52 +118,52 @@ def client(liar: LyingRegistry) -> Iterator[PipelineClient[Any, Any]]:
 
 
 def test_manifest_with_a_different_reported_digest_is_rejected(
-    liar: LyingRegistry, client: PipelineClient[Any, Any]
+    liar: LyingRegistry, client: ContainerRegistryRestClient
 ) -> None:
     liar.behave = lambda h, _: h.reply(200, MANIFEST, {"Docker-Content-Digest": sha(b"other")})
     with pytest.raises(DigestValidationError, match="expected"):
-        get_manifest(client, "repo", "v1")
+        get_manifest(client.manifest_content, "repo", "v1")
 
 
 def test_manifest_not_matching_the_requested_digest_is_rejected(
-    liar: LyingRegistry, client: PipelineClient[Any, Any]
+    liar: LyingRegistry, client: ContainerRegistryRestClient
 ) -> None:
     altered = MANIFEST.replace(b"[]", b"[ ]")
     liar.behave = lambda h, _: h.reply(200, altered, {"Content-Type": OCI_IMAGE_MANIFEST})
     with pytest.raises(DigestValidationError):
-        get_manifest(client, "repo", sha(MANIFEST))
+        get_manifest(client.manifest_content, "repo", sha(MANIFEST))
 
 
 def test_truncated_manifest_is_rejected(
-    liar: LyingRegistry, client: PipelineClient[Any, Any]
+    liar: LyingRegistry, client: ContainerRegistryRestClient
 ) -> None:
     liar.behave = lambda h, _: h.reply(200, MANIFEST, cut=20)
     with pytest.raises((DigestValidationError, HttpResponseError)):
-        get_manifest(client, "repo", "v1")
+        get_manifest(client.manifest_content, "repo", "v1")
 
 
 def test_manifest_body_over_4_mib_is_refused_while_reading(
-    liar: LyingRegistry, client: PipelineClient[Any, Any]
+    liar: LyingRegistry, client: ContainerRegistryRestClient
 ) -> None:
     liar.behave = lambda h, _: h.reply(200, b" " * (MAX_MANIFEST_SIZE + 10), length=-1)
     with pytest.raises(HttpResponseError, match="4 MiB"):
-        get_manifest(client, "repo", "v1")
+        get_manifest(client.manifest_content, "repo", "v1")
 
 
 def test_manifest_announced_over_4_mib_is_refused_before_reading(
-    liar: LyingRegistry, client: PipelineClient[Any, Any]
+    liar: LyingRegistry, client: ContainerRegistryRestClient
 ) -> None:
     liar.behave = lambda h, _: h.reply(200, MANIFEST, length=MAX_MANIFEST_SIZE + 1, cut=0)
     with pytest.raises(HttpResponseError, match="4 MiB"):
-        get_manifest(client, "repo", "v1")
+        get_manifest(client.manifest_content, "repo", "v1")
 
 
 def test_manifest_stored_under_another_digest_is_reported(
-    liar: LyingRegistry, client: PipelineClient[Any, Any]
+    liar: LyingRegistry, client: ContainerRegistryRestClient
 ) -> None:
     liar.behave = lambda h, _: h.reply(201, headers={"Docker-Content-Digest": sha(b"x")})
     with pytest.raises(DigestValidationError, match="registry stored manifest"):
-        set_manifest(client, "repo", MANIFEST, tag="v1")
+        set_manifest(client.manifest_content, "repo", MANIFEST, tag="v1")
 
 
 def test_manifest_result_model_is_comparable_and_plain() -> None:
@@ -229,11 +229,11 @@ def _upload_server(
 
 
 def test_blob_stored_under_another_digest_is_reported(
-    liar: LyingRegistry, client: PipelineClient[Any, Any]
+    liar: LyingRegistry, client: ContainerRegistryRestClient
 ) -> None:
     _upload_server(liar, lambda h, _: h.reply(201, headers={"Docker-Content-Digest": sha(b"x")}))
     with pytest.raises(DigestValidationError, match="registry stored blob"):
-        upload_blob(client, "repo", io.BytesIO(b"payload"))
+        upload_blob(client.blobs, "repo", io.BytesIO(b"payload"))
     put = next(entry for entry in liar.log if entry[0] == "PUT")
     assert put[1].startswith(
         "/v2/repo/blobs/uploads/s1?digest=" + sha(b"payload").replace(":", "%3A")
@@ -242,7 +242,7 @@ def test_blob_stored_under_another_digest_is_reported(
 
 
 def test_upload_acknowledged_short_is_cancelled_and_raised(
-    liar: LyingRegistry, client: PipelineClient[Any, Any]
+    liar: LyingRegistry, client: ContainerRegistryRestClient
 ) -> None:
     _upload_server(
         liar,
@@ -252,17 +252,17 @@ def test_upload_acknowledged_short_is_cancelled_and_raised(
         ),
     )
     with pytest.raises(HttpResponseError, match="acknowledged"):
-        upload_blob(client, "repo", io.BytesIO(b"a" * (2 * CHUNK + 1)), chunk_size=CHUNK)
+        upload_blob(client.blobs, "repo", io.BytesIO(b"a" * (2 * CHUNK + 1)), chunk_size=CHUNK)
     assert [entry[0] for entry in liar.log] == ["POST", "PATCH", "DELETE"]
 
 
 def test_rejected_commit_is_cancelled_and_the_registry_error_raised(
-    liar: LyingRegistry, client: PipelineClient[Any, Any]
+    liar: LyingRegistry, client: ContainerRegistryRestClient
 ) -> None:
     error = b'{"errors":[{"code":"DIGEST_INVALID","message":"provided digest did not match"}]}'
     _upload_server(liar, lambda h, _: h.reply(400, error, {"Content-Type": "application/json"}))
     with pytest.raises(HttpResponseError, match="DIGEST_INVALID"):
-        upload_blob(client, "repo", io.BytesIO(b"payload"))
+        upload_blob(client.blobs, "repo", io.BytesIO(b"payload"))
     assert [entry[0] for entry in liar.log] == ["POST", "PUT", "DELETE"]
 
 
@@ -280,11 +280,11 @@ def _blob_server(liar: LyingRegistry, blob: bytes, **reply: Any) -> None:
 
 
 def test_altered_blob_raises_at_the_end_and_never_completes(
-    liar: LyingRegistry, client: PipelineClient[Any, Any], tmp_path: Path
+    liar: LyingRegistry, client: ContainerRegistryRestClient, tmp_path: Path
 ) -> None:
     blob = b"b" * (CHUNK + 10)
     _blob_server(liar, blob)
-    stream = download_blob(client, "repo", sha(b"a" * (CHUNK + 10)), chunk_size=CHUNK)
+    stream = download_blob(client.blobs, "repo", sha(b"a" * (CHUNK + 10)), chunk_size=CHUNK)
     chunks = []
     with pytest.raises(DigestValidationError):
         for chunk in stream:
@@ -296,34 +296,34 @@ def test_altered_blob_raises_at_the_end_and_never_completes(
 
     target = tmp_path / "blob.bin"
     with pytest.raises(DigestValidationError):
-        download_blob(client, "repo", sha(b"a" * (CHUNK + 10))).readinto_file(target)
+        download_blob(client.blobs, "repo", sha(b"a" * (CHUNK + 10))).readinto_file(target)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_body_that_keeps_breaking_is_given_up_after_bounded_resumes(
-    liar: LyingRegistry, client: PipelineClient[Any, Any]
+    liar: LyingRegistry, client: ContainerRegistryRestClient
 ) -> None:
     blob = b"c" * 1000
     _blob_server(liar, blob, cut=0)
-    stream = download_blob(client, "repo", sha(blob))
+    stream = download_blob(client.blobs, "repo", sha(blob))
     with pytest.raises(HttpResponseError):
         b"".join(stream)
     assert len([entry for entry in liar.log if entry[0] == "GET"]) == 4
 
 
 def test_registry_ignoring_range_still_yields_the_verified_blob(
-    liar: LyingRegistry, client: PipelineClient[Any, Any]
+    liar: LyingRegistry, client: ContainerRegistryRestClient
 ) -> None:
     blob = bytes(range(256)) * 1000
     liar.behave = lambda h, _: h.reply(200, blob)
-    assert b"".join(download_blob(client, "repo", sha(blob), chunk_size=CHUNK)) == blob
+    assert b"".join(download_blob(client.blobs, "repo", sha(blob), chunk_size=CHUNK)) == blob
     assert len(liar.log) == 1
 
 
 def test_short_total_is_caught_by_the_digest(
-    liar: LyingRegistry, client: PipelineClient[Any, Any]
+    liar: LyingRegistry, client: ContainerRegistryRestClient
 ) -> None:
     blob = b"d" * 500
     _blob_server(liar, blob[:300])  # claims the blob is 300 bytes
     with pytest.raises(DigestValidationError):
-        b"".join(download_blob(client, "repo", sha(blob)))
+        b"".join(download_blob(client.blobs, "repo", sha(blob)))

@@ -19,12 +19,9 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from azure.core import PipelineClient
 from azure.core.exceptions import ResourceNotFoundError
-from azure.core.rest import HttpRequest
 
 from azure_containerregistry import ContainerRegistryClient
 from azure_containerregistry._content import (
@@ -32,14 +29,14 @@ from azure_containerregistry._content import (
     DOCKER_MANIFEST_LIST,
     OCI_IMAGE_INDEX,
     OCI_IMAGE_MANIFEST,
-    delete_blob,
     download_blob,
     get_manifest,
     mount_blob,
     set_manifest,
     upload_blob,
 )
-from azure_containerregistry._rest._pipeline import create_pipeline_client
+from azure_containerregistry._pipeline import create_rest_client
+from azure_containerregistry._rest._client import ContainerRegistryRestClient
 
 BINARY = "docker-registry"
 AAD_SCOPE = "https://containerregistry.azure.net/.default"
@@ -109,13 +106,13 @@ def distribution(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def client(distribution: str) -> Iterator[PipelineClient[Any, Any]]:
-    with create_pipeline_client(distribution, None, aad_scope=AAD_SCOPE) as pipeline:
+def client(distribution: str) -> Iterator[ContainerRegistryRestClient]:
+    with create_rest_client(distribution, None, aad_scope=AAD_SCOPE) as pipeline:
         yield pipeline
 
 
 def _push_image(
-    client: PipelineClient[Any, Any],
+    client: ContainerRegistryRestClient,
     repository: str,
     layer: bytes,
     *,
@@ -124,8 +121,10 @@ def _push_image(
     platform: str = "amd64",
 ) -> tuple[str, bytes]:
     config = json.dumps({"architecture": platform, "os": "linux", "rootfs": {}}).encode()
-    config_digest, config_size = upload_blob(client, repository, config)
-    layer_digest, layer_size = upload_blob(client, repository, io.BytesIO(layer), chunk_size=CHUNK)
+    config_digest, config_size = upload_blob(client.blobs, repository, config)
+    layer_digest, layer_size = upload_blob(
+        client.blobs, repository, io.BytesIO(layer), chunk_size=CHUNK
+    )
     if docker:
         types = (
             DOCKER_MANIFEST,
@@ -145,37 +144,37 @@ def _push_image(
         "layers": [{"mediaType": types[2], "digest": layer_digest, "size": layer_size}],
     }
     data = json.dumps(manifest, indent=2).encode()  # not our serialisation: bytes must survive
-    digest = set_manifest(client, repository, data, tag=tag)
+    digest = set_manifest(client.manifest_content, repository, data, tag=tag)
     return digest, data
 
 
 def test_image_pushed_to_distribution_pulls_back_byte_identical(
-    client: PipelineClient[Any, Any],
+    client: ContainerRegistryRestClient,
 ) -> None:
     layer = os.urandom(5 * CHUNK + 123)
     digest, data = _push_image(client, "library/hello", layer, tag="v1")
 
-    by_tag = get_manifest(client, "library/hello", "v1")
-    by_digest = get_manifest(client, "library/hello", digest)
+    by_tag = get_manifest(client.manifest_content, "library/hello", "v1")
+    by_digest = get_manifest(client.manifest_content, "library/hello", digest)
     assert by_tag.data == by_digest.data == data
     assert by_tag.digest == by_digest.digest == digest
     assert by_tag.media_type == OCI_IMAGE_MANIFEST
     layer_digest = by_tag.manifest["layers"][0]["digest"]
-    with download_blob(client, "library/hello", layer_digest, chunk_size=CHUNK) as stream:
+    with download_blob(client.blobs, "library/hello", layer_digest, chunk_size=CHUNK) as stream:
         assert stream.size == len(layer)
         assert b"".join(stream) == layer
 
 
 def test_docker_v2_manifest_round_trips_with_its_media_type(
-    client: PipelineClient[Any, Any],
+    client: ContainerRegistryRestClient,
 ) -> None:
     digest, data = _push_image(client, "docker/image", b"layer bytes", tag="latest", docker=True)
-    result = get_manifest(client, "docker/image", "latest")
+    result = get_manifest(client.manifest_content, "docker/image", "latest")
     assert (result.media_type, result.digest, result.data) == (DOCKER_MANIFEST, digest, data)
 
 
 @pytest.mark.parametrize("index_type", [OCI_IMAGE_INDEX, DOCKER_MANIFEST_LIST])
-def test_multi_arch_index_round_trips(client: PipelineClient[Any, Any], index_type: str) -> None:
+def test_multi_arch_index_round_trips(client: ContainerRegistryRestClient, index_type: str) -> None:
     docker = index_type == DOCKER_MANIFEST_LIST
     children = []
     for platform in ("amd64", "arm64"):
@@ -191,59 +190,63 @@ def test_multi_arch_index_round_trips(client: PipelineClient[Any, Any], index_ty
             }
         )
     index = {"schemaVersion": 2, "mediaType": index_type, "manifests": children}
-    digest = set_manifest(client, "multi/arch", index, tag="latest")  # type from the document
+    # type from the document
+    digest = set_manifest(client.manifest_content, "multi/arch", index, tag="latest")
 
-    result = get_manifest(client, "multi/arch", "latest")
+    result = get_manifest(client.manifest_content, "multi/arch", "latest")
     assert result.media_type == index_type
     assert result.digest == digest
     assert result.manifest == index
     assert result.data == json.dumps(index).encode()
     for child in children:
-        assert get_manifest(client, "multi/arch", child["digest"]).digest == child["digest"]
+        assert get_manifest(
+            client.manifest_content, "multi/arch", child["digest"]
+        ).digest == child["digest"]
 
 
 def test_deleted_image_is_gone_and_deleting_again_is_not_an_error(
-    client: PipelineClient[Any, Any], distribution: str
+    client: ContainerRegistryRestClient, distribution: str
 ) -> None:
     digest, _ = _push_image(client, "to/delete", b"short-lived", tag="v1")
-    layer_digest = get_manifest(client, "to/delete", digest).manifest["layers"][0]["digest"]
+    layer_digest = get_manifest(
+        client.manifest_content, "to/delete", digest
+    ).manifest["layers"][0]["digest"]
 
-    delete = HttpRequest("DELETE", f"{distribution}/v2/to%2Fdelete/manifests/{digest}")
-    assert client.send_request(delete).status_code == 202
-    delete_blob(client, "to/delete", layer_digest)
-    delete_blob(client, "to/delete", layer_digest)  # already gone: fine
+    assert client.manifests.delete("to/delete", digest) is True
+    client.blobs.delete("to/delete", layer_digest)
+    client.blobs.delete("to/delete", layer_digest)  # already gone: fine
 
     with pytest.raises(ResourceNotFoundError):
-        get_manifest(client, "to/delete", digest)
+        get_manifest(client.manifest_content, "to/delete", digest)
     with pytest.raises(ResourceNotFoundError):
-        download_blob(client, "to/delete", layer_digest)
+        download_blob(client.blobs, "to/delete", layer_digest)
 
 
 def test_blob_mounts_across_repositories_without_upload(
-    client: PipelineClient[Any, Any],
+    client: ContainerRegistryRestClient,
 ) -> None:
     data = os.urandom(1000)
-    digest, _ = upload_blob(client, "mount/source", data)
-    assert mount_blob(client, "mount/target", digest, "mount/source") is True
-    assert b"".join(download_blob(client, "mount/target", digest)) == data
+    digest, _ = upload_blob(client.blobs, "mount/source", data)
+    assert mount_blob(client.blobs, "mount/target", digest, "mount/source") is True
+    assert b"".join(download_blob(client.blobs, "mount/target", digest)) == data
 
 
-def test_empty_blob_uploads_and_downloads(client: PipelineClient[Any, Any]) -> None:
-    digest, size = upload_blob(client, "empty/blob", io.BytesIO(b""))
+def test_empty_blob_uploads_and_downloads(client: ContainerRegistryRestClient) -> None:
+    digest, size = upload_blob(client.blobs, "empty/blob", io.BytesIO(b""))
     assert (digest, size) == (
         "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
         0,
     )
-    assert b"".join(download_blob(client, "empty/blob", digest)) == b""
+    assert b"".join(download_blob(client.blobs, "empty/blob", digest)) == b""
 
 
 def test_download_to_file_is_atomic_and_complete(
-    client: PipelineClient[Any, Any], tmp_path: Path
+    client: ContainerRegistryRestClient, tmp_path: Path
 ) -> None:
     data = os.urandom(3 * CHUNK)
-    digest, _ = upload_blob(client, "to/file", data, chunk_size=CHUNK)
+    digest, _ = upload_blob(client.blobs, "to/file", data, chunk_size=CHUNK)
     target = tmp_path / "blob.bin"
-    stream = download_blob(client, "to/file", digest, chunk_size=CHUNK)
+    stream = download_blob(client.blobs, "to/file", digest, chunk_size=CHUNK)
     assert stream.readinto_file(target) == len(data)
     assert target.read_bytes() == data
     assert [p.name for p in tmp_path.iterdir()] == ["blob.bin"]

@@ -1,12 +1,12 @@
 """OCI content: push and pull manifests and blobs, streamed and verified.
 
-Plain functions over an azure-core ``PipelineClient`` so the public client's methods are
-one-line delegations. Public models (``GetManifestResult``, ``DownloadBlobStream``) are
-re-exported from the package root.
+Plain functions over the REST layer's operation groups (``ManifestContentOperations``,
+``BlobsOperations``), so the public client's methods are one-line delegations. Public models
+(``GetManifestResult``, ``DownloadBlobStream``) are re-exported from the package root.
 """
 
-from ._download import DownloadBlobStream, download_blob, download_blob_to_file
-from ._manifests import get_manifest, serialize_manifest, set_manifest
+from ._download import DownloadBlobStream, download_blob
+from ._manifests import ManifestInput, get_manifest, serialize_manifest, set_manifest
 from ._media_types import (
     DOCKER_MANIFEST,
     DOCKER_MANIFEST_LIST,
@@ -16,8 +16,7 @@ from ._media_types import (
     OCI_IMAGE_MANIFEST,
 )
 from ._models import GetManifestResult
-from ._removal import delete_blob
-from ._upload import DEFAULT_CHUNK_SIZE, MIN_CHUNK_SIZE, mount_blob, upload_blob
+from ._upload import DEFAULT_CHUNK_SIZE, MIN_CHUNK_SIZE, BlobInput, mount_blob, upload_blob
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
@@ -28,11 +27,11 @@ __all__ = [
     "MIN_CHUNK_SIZE",
     "OCI_IMAGE_INDEX",
     "OCI_IMAGE_MANIFEST",
+    "BlobInput",
     "DownloadBlobStream",
     "GetManifestResult",
-    "delete_blob",
+    "ManifestInput",
     "download_blob",
-    "download_blob_to_file",
     "get_manifest",
     "mount_blob",
     "serialize_manifest",

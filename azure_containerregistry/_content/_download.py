@@ -17,17 +17,16 @@ import re
 import secrets
 from typing import Any, Generator, NamedTuple, Union
 
-from azure.core import PipelineClient
 from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
 from azure.core.rest import HttpResponse
 
-from .._errors import DigestValidationError, raise_response_error
-from .._rest.operations._blobs import BlobsOperations
+from .._errors import DigestValidationError, protocol_error, raise_response_error
+from .._rest.operations import BlobsOperations
 from .._validation import validate_digest, validate_repository
 from ._digest import DigestHasher
 from ._upload import DEFAULT_CHUNK_SIZE, check_chunk_size
 
-__all__ = ["DownloadBlobStream", "download_blob", "download_blob_to_file"]
+__all__ = ["DownloadBlobStream", "download_blob"]
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -90,22 +89,22 @@ class _BlobReader:
             if response.status_code == 206 and not self._operations.is_registry_url(final_url):
                 self._storage_url = final_url
         try:
-            return self._interpret(response, offset, total)
+            return self._interpret(response, offset, end, total)
         except BaseException:
             response.close()
             raise
 
     @staticmethod
-    def _interpret(response: HttpResponse, offset: int, total: int | None) -> _Range:
+    def _interpret(response: HttpResponse, offset: int, end: int, total: int | None) -> _Range:
         status = response.status_code
         content_range = response.headers.get("Content-Range", "").strip()
         if status == 206:
             match = _CONTENT_RANGE.match(content_range)
-            if not match or int(match.group(1)) != offset:
-                raise HttpResponseError(
-                    message=f"registry answered range {content_range!r} to a request for bytes "
-                    f"from {offset}",
-                    response=response,
+            if not match or int(match.group(1)) != offset or not offset <= int(match.group(2)) <= end:
+                raise protocol_error(
+                    f"registry answered range {content_range[:100]!r} to a request for bytes "
+                    f"{offset}-{end}",
+                    response,
                 )
             first, last, size = match.groups()
             return _Range(response, int(last) - int(first) + 1, _int(size, total), 0)
@@ -142,9 +141,11 @@ class _BlobReader:
                         piece = piece[dropped:]
                         if not piece:
                             continue
-                    if total is not None and offset + len(piece) > total:
+                    if (total is not None and offset + len(piece) > total) or (
+                        expected >= 0 and received + len(piece) > expected
+                    ):
                         raise DigestValidationError(
-                            f"blob {self._digest}: registry sent more than its {total} bytes"
+                            f"blob {self._digest}: registry sent more bytes than it announced"
                         )
                     hasher.update(piece)
                     offset += len(piece)
@@ -269,7 +270,7 @@ class DownloadBlobStream:
 
 
 def download_blob(
-    client: PipelineClient[Any, Any],
+    operations: BlobsOperations,
     repository: str,
     digest: str,
     *,
@@ -288,20 +289,6 @@ def download_blob(
     validate_digest(digest)
     DigestHasher.for_digest(digest)  # unsupported algorithms fail before any request
     check_chunk_size(chunk_size)
-    reader = _BlobReader(BlobsOperations(client), repository, digest, chunk_size, kwargs)
+    reader = _BlobReader(operations, repository, digest, chunk_size, kwargs)
     first = reader.request(0, None)
     return DownloadBlobStream(reader.chunks(first), digest=digest, size=first.total)
-
-
-def download_blob_to_file(
-    client: PipelineClient[Any, Any],
-    repository: str,
-    digest: str,
-    path: PathLike,
-    *,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    **kwargs: Any,
-) -> int:
-    """Download a blob into ``path`` atomically (see :meth:`DownloadBlobStream.readinto_file`)."""
-    stream = download_blob(client, repository, digest, chunk_size=chunk_size, **kwargs)
-    return stream.readinto_file(path)

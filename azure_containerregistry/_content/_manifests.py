@@ -11,13 +11,18 @@ from __future__ import annotations
 import json
 from typing import IO, Any, Mapping, Union
 
-from azure.core import PipelineClient
-from azure.core.exceptions import HttpResponseError
 from azure.core.rest import HttpResponse
 
-from .._errors import DigestValidationError
-from .._rest.operations._manifest_content import ManifestContentOperations
-from .._validation import is_digest, validate_reference, validate_repository, validate_tag
+from .._errors import DigestValidationError, protocol_error
+from .._rest._sender import read_bounded
+from .._rest.operations import ManifestContentOperations
+from .._validation import (
+    is_digest,
+    validate_media_type,
+    validate_reference,
+    validate_repository,
+    validate_tag,
+)
 from ._digest import compute_digest, verify_digest
 from ._media_types import MANIFEST_ACCEPT, MAX_MANIFEST_SIZE, OCI_IMAGE_MANIFEST, infer_media_type
 from ._models import GetManifestResult
@@ -45,7 +50,10 @@ def serialize_manifest(manifest: ManifestInput) -> bytes:
     if isinstance(manifest, GetManifestResult):
         data = manifest.data
     elif isinstance(manifest, Mapping):
-        data = json.dumps(manifest).encode("utf-8")
+        try:
+            data = json.dumps(manifest, allow_nan=False).encode("utf-8")
+        except ValueError as exc:  # NaN or infinity: not JSON, registries would refuse it
+            raise ValueError(f"manifest is not valid JSON: {exc}") from None
     elif isinstance(manifest, (bytes, bytearray, memoryview)):
         data = bytes(manifest)
     elif hasattr(manifest, "read"):
@@ -73,7 +81,7 @@ def _parse(data: bytes, what: str) -> dict[str, Any]:
 
 
 def set_manifest(
-    client: PipelineClient[Any, Any],
+    operations: ManifestContentOperations,
     repository: str,
     manifest: ManifestInput,
     *,
@@ -96,17 +104,14 @@ def set_manifest(
     validate_repository(repository)
     if tag is not None:
         validate_tag(tag)
-    if not isinstance(media_type, str) or not media_type:
-        raise ValueError("media_type must be a non-empty str such as " + OCI_IMAGE_MANIFEST)
+    validate_media_type(media_type)
     data = serialize_manifest(manifest)
     document = _parse(data, "manifest")
     if media_type == OCI_IMAGE_MANIFEST:
         media_type = infer_media_type(document, OCI_IMAGE_MANIFEST)
     digest = compute_digest(data)
-    response = ManifestContentOperations(client).put(
-        repository, tag or digest, data, media_type, **kwargs
-    )
-    reported = response.headers.get("Docker-Content-Digest")
+    answer = operations.put(repository, tag or digest, data, media_type, **kwargs)
+    reported = answer.response.headers.get("Docker-Content-Digest")
     if reported and reported != digest:
         raise DigestValidationError(
             f"registry stored manifest {repository}:{tag or digest} as {reported}, "
@@ -115,25 +120,11 @@ def set_manifest(
     return digest
 
 
-def _read_bounded(response: HttpResponse) -> bytes:
-    """Read a manifest body, refusing more than 4 MiB whatever ``Content-Length`` claims."""
-    declared = response.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) > MAX_MANIFEST_SIZE:
-        raise HttpResponseError(
-            message=_TOO_LARGE.format(size=declared, limit=MAX_MANIFEST_SIZE), response=response
-        )
-    parts = []
-    received = 0
-    for part in response.iter_bytes():
-        received += len(part)
-        if received > MAX_MANIFEST_SIZE:
-            raise HttpResponseError(
-                message=_TOO_LARGE.format(size=_OVER, limit=MAX_MANIFEST_SIZE),
-                response=response,
-            )
-        parts.append(part)
-    data = b"".join(parts)
-    if declared and declared.isdigit() and int(declared) != len(data):
+def _read_manifest(response: HttpResponse) -> bytes:
+    """Read a manifest body: at most 4 MiB, and exactly what ``Content-Length`` announced."""
+    data = read_bounded(response, MAX_MANIFEST_SIZE, "manifest")
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) != len(data):
         raise DigestValidationError(
             f"manifest body is {len(data)} bytes, the registry announced {declared}: truncated"
         )
@@ -141,7 +132,7 @@ def _read_bounded(response: HttpResponse) -> bytes:
 
 
 def get_manifest(
-    client: PipelineClient[Any, Any], repository: str, tag_or_digest: str, **kwargs: Any
+    operations: ManifestContentOperations, repository: str, tag_or_digest: str, **kwargs: Any
 ) -> GetManifestResult:
     """Download a manifest by tag or digest and verify it before returning it.
 
@@ -153,18 +144,16 @@ def get_manifest(
     """
     validate_repository(repository)
     validate_reference(tag_or_digest)
-    response = ManifestContentOperations(client).get(
-        repository, tag_or_digest, MANIFEST_ACCEPT, **kwargs
-    )
-    try:
-        data = _read_bounded(response)
-    finally:
-        response.close()
+    response = operations.get(repository, tag_or_digest, MANIFEST_ACCEPT, **kwargs)
+    data = _read_manifest(response)
     where = f"manifest {repository}@{tag_or_digest}"
     if is_digest(tag_or_digest):
         verify_digest(data, tag_or_digest, where)
     verify_digest(data, response.headers.get("Docker-Content-Digest"), where)
-    document = _parse(data, where)
+    try:
+        document = _parse(data, where)
+    except ValueError as exc:
+        raise protocol_error(str(exc), response) from None
     content_type = response.headers.get("Content-Type", "").split(";", 1)[0].strip()
     media_type = (
         content_type

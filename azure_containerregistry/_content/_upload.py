@@ -22,12 +22,9 @@ import os
 import re
 from typing import IO, Any, Iterator, Tuple, Union
 
-from azure.core import PipelineClient
-from azure.core.exceptions import HttpResponseError
-from azure.core.rest import HttpResponse
-
-from .._errors import DigestValidationError
-from .._rest.operations._blobs import BlobsOperations
+from .._errors import DigestValidationError, protocol_error
+from .._rest._sender import Answer
+from .._rest.operations import BlobsOperations
 from .._validation import validate_digest, validate_repository
 from ._digest import DigestHasher, compute_digest
 
@@ -125,19 +122,19 @@ def _buffer_chunks(view: memoryview, chunk_size: int) -> _Chunks:
         yield bytes(view[start:end]), end >= size
 
 
-def _check_acknowledged(response: HttpResponse, sent: int) -> None:
+def _check_acknowledged(answer: Answer, sent: int) -> None:
     """The registry's ``Range: 0-<n>`` must cover exactly the ``sent`` bytes."""
-    match = _RANGE.match(response.headers.get("Range", "").strip())
+    match = _RANGE.match(answer.response.headers.get("Range", "").strip())
     if match and int(match.group(2)) + 1 != sent:
-        raise HttpResponseError(
-            message=f"registry acknowledged {int(match.group(2)) + 1} bytes of the upload, "
+        raise protocol_error(
+            f"registry acknowledged {int(match.group(2)) + 1} bytes of the upload, "
             f"{sent} were sent",
-            response=response,
+            answer.response,
         )
 
 
 def upload_blob(
-    client: PipelineClient[Any, Any],
+    operations: BlobsOperations,
     repository: str,
     data: BlobInput,
     *,
@@ -156,7 +153,6 @@ def upload_blob(
     """
     validate_repository(repository)
     check_chunk_size(chunk_size)
-    operations = BlobsOperations(client)
     known: str | None = None
     if isinstance(data, (bytes, bytearray, memoryview)):
         view = memoryview(data).cast("B")
@@ -166,9 +162,21 @@ def upload_blob(
         chunks = _buffer_chunks(view, chunk_size)
     elif callable(getattr(data, "read", None)):
         chunks = _stream_chunks(data, chunk_size)
+        chunks = _first_ahead(chunks)  # a text stream fails here, before a session is opened
     else:
         raise TypeError(f"data must be bytes or a binary stream, not {type(data).__name__}")
     return _upload(operations, repository, chunks, known, **kwargs)
+
+
+def _first_ahead(chunks: _Chunks) -> _Chunks:
+    """``chunks`` with the first one already read, so reading errors come before any request."""
+    first = next(chunks)
+
+    def replay() -> _Chunks:
+        yield first
+        yield from chunks
+
+    return replay()
 
 
 def _upload(
@@ -180,7 +188,7 @@ def _upload(
 ) -> Tuple[str, int]:
     hasher = DigestHasher()
     location = operations.next_location(operations.start_upload(repository, **kwargs))
-    committed: HttpResponse | None = None
+    committed: Answer | None = None
     try:
         for chunk, last in chunks:
             hasher.update(chunk)
@@ -188,10 +196,10 @@ def _upload(
                 digest = known or hasher.digest
                 committed = operations.complete_upload(location, digest, chunk, **kwargs)
                 break
-            response = operations.upload_chunk(location, chunk, **kwargs)
-            _check_acknowledged(response, hasher.size)
-            location = operations.next_location(response)
-            del response, chunk  # the response holds its request, and so the chunk: let both go
+            answer = operations.upload_chunk(location, chunk, **kwargs)
+            _check_acknowledged(answer, hasher.size)
+            location = operations.next_location(answer)
+            del answer, chunk  # the response holds its request, and so the chunk: let both go
     except BaseException:
         if committed is None:
             _cancel(operations, location, **kwargs)
@@ -202,7 +210,7 @@ def _upload(
         raise DigestValidationError(
             f"data changed while uploading: sent {hasher.digest}, not {known}"
         )
-    reported = committed.headers.get("Docker-Content-Digest")
+    reported = committed.response.headers.get("Docker-Content-Digest")
     if reported and reported != digest:
         raise DigestValidationError(
             f"registry stored blob {reported} in {repository}, "
@@ -220,7 +228,7 @@ def _cancel(operations: BlobsOperations, location: str, **kwargs: Any) -> None:
 
 
 def mount_blob(
-    client: PipelineClient[Any, Any],
+    operations: BlobsOperations,
     repository: str,
     digest: str,
     from_repository: str,
@@ -234,9 +242,8 @@ def mount_blob(
     validate_repository(repository)
     validate_repository(from_repository, "from_repository")
     validate_digest(digest)
-    operations = BlobsOperations(client)
-    response = operations.mount(repository, digest, from_repository, **kwargs)
-    if response.status_code == 201:
+    answer = operations.mount(repository, digest, from_repository, **kwargs)
+    if answer.response.status_code == 201:
         return True
-    _cancel(operations, operations.next_location(response), **kwargs)
+    _cancel(operations, operations.next_location(answer), **kwargs)
     return False

@@ -1,15 +1,19 @@
-"""The REST client: one pipeline and the operation groups that share it."""
+"""The REST client: every operation group of one registry, sharing one send path."""
 
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Type
+from typing import Optional, Type
 
-from azure.core import PipelineClient
-from azure.core.credentials import TokenCredential
-
-from ._pipeline import create_pipeline_client
-from .operations import ManifestsOperations, RepositoriesOperations, TagsOperations
+from ._sender import Sender
+from .operations import (
+    AuthenticationOperations,
+    BlobsOperations,
+    ManifestContentOperations,
+    ManifestsOperations,
+    RepositoriesOperations,
+    TagsOperations,
+)
 
 __all__ = ["ContainerRegistryRestClient"]
 
@@ -17,39 +21,42 @@ __all__ = ["ContainerRegistryRestClient"]
 class ContainerRegistryRestClient:
     """Low-level access to the ACR data-plane API, arranged like generated code.
 
-    :param endpoint: normalised registry URL, ``https://<name>.azurecr.io``.
-    :param credential: AAD credential, or None for anonymous access.
-    :keyword aad_scope: the AAD scope exchanged for ACR tokens.
+    The operation groups are the only door to the wire: they build every request from
+    registry-relative paths, send it through ``sender`` and check what comes back.
+
+    :param sender: the send path of the API pipeline (with the challenge policy).
+    :param authentication: the token routes' group, on the auth-free token pipeline; the
+        challenge policy inside ``sender``'s pipeline uses the same instance.
     :keyword api_version: ``2021-07-01`` or ``2019-08-15-preview``.
     """
 
     def __init__(
-        self,
-        endpoint: str,
-        credential: TokenCredential | None,
-        *,
-        aad_scope: str,
-        api_version: str,
-        **kwargs: Any,
+        self, sender: Sender, authentication: AuthenticationOperations, *, api_version: str
     ) -> None:
-        self.pipeline_client: PipelineClient[Any, Any] = create_pipeline_client(
-            endpoint, credential, aad_scope=aad_scope, **kwargs
-        )
-        self.repositories = RepositoriesOperations(self.pipeline_client, endpoint, api_version)
-        self.tags = TagsOperations(self.pipeline_client, endpoint, api_version)
-        self.manifests = ManifestsOperations(self.pipeline_client, endpoint, api_version)
+        self._sender = sender
+        self.repositories = RepositoriesOperations(sender, api_version)
+        self.tags = TagsOperations(sender, api_version)
+        self.manifests = ManifestsOperations(sender, api_version)
+        self.manifest_content = ManifestContentOperations(sender)
+        self.blobs = BlobsOperations(sender)
+        self.authentication = authentication
+
+    @property
+    def registry(self) -> str:
+        """The registry's ``host[:port]``."""
+        return self._sender.urls.base.split("://", 1)[1]
 
     def close(self) -> None:
         """Close the transport: every pooled connection, token calls included."""
-        self.pipeline_client.close()
+        self._sender.close()
 
     def __enter__(self) -> ContainerRegistryRestClient:
         return self
 
     def __exit__(
         self,
-        exc_type: Type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
     ) -> None:
         self.close()

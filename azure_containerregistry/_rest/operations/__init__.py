@@ -1,9 +1,6 @@
-"""Operation groups of the REST layer, one per resource, as generated code arranges them.
+"""Operation groups of the REST layer, one per resource, as generated code arranges them."""
 
-The token endpoints' group, ``_authentication.AuthenticationOperations``, is imported from its
-module by the auth policy (importing it here would be circular).
-"""
-
+from ._authentication import AuthenticationOperations
 from ._blobs import BlobsOperations
 from ._manifest_content import ManifestContentOperations
 from ._manifests import ManifestsOperations
@@ -11,6 +8,7 @@ from ._repositories import RepositoriesOperations
 from ._tags import TagsOperations
 
 __all__ = [
+    "AuthenticationOperations",
     "BlobsOperations",
     "ManifestContentOperations",
     "ManifestsOperations",

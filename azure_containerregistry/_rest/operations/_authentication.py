@@ -7,16 +7,14 @@ challenge policy (these routes are how the challenge is answered).
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar, Dict, Optional
 
-from azure.core import PipelineClient
-from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
-from azure.core.rest import HttpRequest, HttpResponse
+from azure.core.rest import HttpRequest
 from msrest import Deserializer
 from msrest.serialization import Model
 
-from ..._redaction import redact_text
+from ..._errors import protocol_error
+from .._sender import Sender
 
 __all__ = [
     "AcrAccessToken",
@@ -119,57 +117,34 @@ def build_exchange_acr_refresh_token_for_acr_access_token_request(
     )
 
 
-def _error_message(operation: str, response: HttpResponse) -> str:
-    """A message naming the route, status and ACR's error codes; never the body verbatim."""
-    details = []
-    try:
-        errors = json.loads(response.content).get("errors") or []
-        for error in errors:
-            details.append(f"{error.get('code', '')}: {error.get('message', '')}".strip(": "))
-    except (ValueError, AttributeError, TypeError):
-        pass
-    summary = "; ".join(d for d in details if d) or (response.reason or "")
-    message = f"{operation} failed with status {response.status_code}: {summary}"
-    return redact_text(message.rstrip(": "))
-
-
-def _token_error(operation: str, response: HttpResponse) -> HttpResponseError:
-    """The error for a failed token call: status and ACR's error codes, never the raw body.
-
-    The response is not attached: azure-core would append its body to the message, and a token
-    route's body is not something to print.
-    """
-    kind = ClientAuthenticationError if response.status_code == 401 else HttpResponseError
-    error = kind(message=_error_message(operation, response))
-    error.status_code = response.status_code
-    error.reason = response.reason
-    return error
+_MAX_TOKEN_ANSWER = 1024 * 1024
 
 
 class AuthenticationOperations:
-    """Token routes of the registry, sent through ``client`` (the auth-free token pipeline)."""
+    """Token routes of the registry, sent through ``sender`` (on the auth-free token pipeline).
+
+    Failures are the error module's redacted errors: a 401 is ``ClientAuthenticationError``;
+    an answer that is not the expected JSON object says so without quoting it.
+    """
 
     models: ClassVar[Dict[str, type]] = {
         "AcrRefreshToken": AcrRefreshToken,
         "AcrAccessToken": AcrAccessToken,
     }
 
-    def __init__(self, client: PipelineClient[Any, Any], api_version: str = _API_VERSION) -> None:
-        self._client = client
+    def __init__(self, sender: Sender, api_version: str = _API_VERSION) -> None:
+        self._sender = sender
         self._api_version = api_version
         self._deserialize = Deserializer(self.models)  # type: ignore[no-untyped-call]
 
     def _send(self, operation: str, request: HttpRequest, model: str, **kwargs: Any) -> Any:
-        request.url = self._client.format_url(request.url)
-        response = self._client.send_request(request, stream=False, **kwargs)
-        if response.status_code != 200:
-            raise _token_error(operation, response)
-        try:
-            return self._deserialize(model, response.json())
-        except Exception as err:  # any decoding failure is the service's fault
-            raise HttpResponseError(
-                message=f"{operation} returned an unreadable body", response=response
-            ) from err
+        document, response = self._sender.json(request, what=operation, **kwargs)
+        if isinstance(document, dict):
+            try:
+                return self._deserialize(model, document)
+            except Exception:  # msrest's errors quote the data: not one of them is shown
+                pass
+        raise protocol_error(f"{operation} answer is not a token object", response)
 
     def exchange_aad_access_token_for_acr_refresh_token(
         self,

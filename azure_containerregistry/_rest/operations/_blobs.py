@@ -2,21 +2,21 @@
 
 ``POST /v2/{name}/blobs/uploads/`` opens an upload session and answers with a ``Location``;
 chunks are ``PATCH``ed to it, the final ``PUT <Location>?digest=...`` (which may carry the last
-chunk) commits, ``GET`` reports progress and ``DELETE`` cancels. The ``Location`` is used
-verbatim, resolved against the URL that returned it (ACR's is relative, distribution's absolute).
-Operations raise azure-core exceptions for unexpected statuses (``_errors.raise_for_status``).
+chunk) commits and ``DELETE`` cancels. The ``Location`` is resolved against the URL that returned
+it (ACR's is relative, distribution's absolute) and checked by :func:`.._urls.resolve_location`:
+it may lead to another origin (an upload front end), which then never sees the registry's token.
 """
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+from typing import Any, Optional
+from urllib.parse import quote, urlsplit, urlunsplit
 
-from azure.core import PipelineClient
-from azure.core.exceptions import HttpResponseError
 from azure.core.rest import HttpRequest, HttpResponse
 
-from ..._errors import raise_for_status
+from ..._errors import protocol_error
+from ..._urls import UnsafeURLError, resolve_location
+from .._sender import Answer, Sender
 from ._base import quote_segment
 
 __all__ = [
@@ -25,7 +25,7 @@ __all__ = [
     "build_check_blob_request",
     "build_complete_upload_request",
     "build_delete_blob_request",
-    "build_get_blob_request",
+    "build_get_blob_range_request",
     "build_mount_blob_request",
     "build_start_upload_request",
     "build_upload_chunk_request",
@@ -35,8 +35,8 @@ __all__ = [
 _OCTETS = "application/octet-stream"
 
 
-def _blob_url(base: str, name: str, digest: str) -> str:
-    return f"{base}/v2/{quote_segment(name)}/blobs/{quote_segment(digest)}"
+def _blob_path(name: str, digest: str) -> str:
+    return f"/v2/{quote_segment(name)}/blobs/{quote_segment(digest)}"
 
 
 def with_digest(location: str, digest: str) -> str:
@@ -48,17 +48,15 @@ def with_digest(location: str, digest: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
-def build_start_upload_request(base: str, name: str) -> HttpRequest:
+def build_start_upload_request(name: str) -> HttpRequest:
     """``POST /v2/{name}/blobs/uploads/`` with no body: opens a session (202 + ``Location``)."""
-    return HttpRequest("POST", f"{base}/v2/{quote_segment(name)}/blobs/uploads/", content=b"")
+    return HttpRequest("POST", f"/v2/{quote_segment(name)}/blobs/uploads/", content=b"")
 
 
-def build_mount_blob_request(base: str, name: str, digest: str, from_name: str) -> HttpRequest:
+def build_mount_blob_request(name: str, digest: str, from_name: str) -> HttpRequest:
     """``POST /v2/{name}/blobs/uploads/?mount=<digest>&from=<from_name>``: cross-repo mount."""
     query = f"mount={quote(digest, safe='')}&from={quote(from_name, safe='')}"
-    return HttpRequest(
-        "POST", f"{base}/v2/{quote_segment(name)}/blobs/uploads/?{query}", content=b""
-    )
+    return HttpRequest("POST", f"/v2/{quote_segment(name)}/blobs/uploads/?{query}", content=b"")
 
 
 def build_upload_chunk_request(location: str, data: bytes) -> HttpRequest:
@@ -78,20 +76,13 @@ def build_cancel_upload_request(location: str) -> HttpRequest:
     return HttpRequest("DELETE", location, headers={"Accept": "*/*"})
 
 
-def build_check_blob_request(base: str, name: str, digest: str) -> HttpRequest:
+def build_check_blob_request(name: str, digest: str) -> HttpRequest:
     """``HEAD /v2/{name}/blobs/{digest}``: 200 with ``Content-Length`` when the blob exists."""
-    return HttpRequest("HEAD", _blob_url(base, name, digest))
+    return HttpRequest("HEAD", _blob_path(name, digest))
 
 
-def build_get_blob_request(
-    base: str, name: str, digest: str, start: int = 0, end: int | None = None
-) -> HttpRequest:
-    """``GET /v2/{name}/blobs/{digest}`` for bytes ``start..end`` (inclusive; None: to the end)."""
-    return build_get_blob_range_request(_blob_url(base, name, digest), start, end)
-
-
-def build_get_blob_range_request(url: str, start: int = 0, end: int | None = None) -> HttpRequest:
-    """A ranged GET of ``url``: the registry's blob URL, or the storage URL it redirected to.
+def build_get_blob_range_request(url: str, start: int = 0, end: Optional[int] = None) -> HttpRequest:
+    """A ranged GET of ``url``: the registry's blob path, or the storage URL it redirected to.
 
     ``Accept-Encoding: identity`` keeps byte ranges about the blob itself, not a compressed form.
     """
@@ -100,100 +91,96 @@ def build_get_blob_range_request(url: str, start: int = 0, end: int | None = Non
     return HttpRequest("GET", url, headers=headers)
 
 
-def build_delete_blob_request(base: str, name: str, digest: str) -> HttpRequest:
+def build_delete_blob_request(name: str, digest: str) -> HttpRequest:
     """``DELETE /v2/{name}/blobs/{digest}``."""
-    return HttpRequest("DELETE", _blob_url(base, name, digest), headers={"Accept": "*/*"})
+    return HttpRequest("DELETE", _blob_path(name, digest), headers={"Accept": "*/*"})
 
 
 class BlobsOperations:
-    """Send blob requests through ``client``'s pipeline and check their statuses.
+    """Send blob requests through the registry's send path and check their statuses.
 
-    Upload operations return the response so callers can follow its ``Location``; use
+    Upload operations return the answer so callers can follow its ``Location``; use
     :meth:`next_location` to resolve it.
+
+    :param sender: the one send path of the registry's API pipeline.
     """
 
-    def __init__(self, client: PipelineClient[Any, Any]) -> None:
-        self._client = client
-        self._base = client.format_url("").rstrip("/")
-
-    def _send(self, request: HttpRequest, ok: tuple[int, ...], **kwargs: Any) -> HttpResponse:
-        response: HttpResponse = self._client.send_request(request, **kwargs)
-        raise_for_status(response, ok=ok)
-        return response
+    def __init__(self, sender: Sender) -> None:
+        self._sender = sender
 
     @staticmethod
-    def next_location(response: HttpResponse) -> str:
-        """The session URL a registry answered with, made absolute against the request URL.
+    def next_location(answer: Answer) -> str:
+        """The session URL a registry answered with, absolute and checked.
 
-        :raises ~azure.core.exceptions.HttpResponseError: when the header is missing.
+        :raises ~azure.core.exceptions.HttpResponseError: missing, malformed or ambiguous.
         """
+        response = answer.response
         location = response.headers.get("Location")
         if not location:
-            raise HttpResponseError(
-                message="registry answered an upload request without a Location header",
-                response=response,
-            )
-        return urljoin(response.request.url, location)
+            raise protocol_error("upload answer has no Location header", response)
+        try:
+            return resolve_location(location, response.request.url)
+        except UnsafeURLError as exc:
+            error = protocol_error(f"upload Location refused: {exc}", response)
+        raise error
 
-    def start_upload(self, name: str, **kwargs: Any) -> HttpResponse:
-        return self._send(build_start_upload_request(self._base, name), (202,), **kwargs)
+    def start_upload(self, name: str, **kwargs: Any) -> Answer:
+        request = build_start_upload_request(name)
+        return self._sender.call(request, ok=(202,), what="upload start", **kwargs)
 
-    def mount(self, name: str, digest: str, from_name: str, **kwargs: Any) -> HttpResponse:
+    def mount(self, name: str, digest: str, from_name: str, **kwargs: Any) -> Answer:
         """201 when mounted; 202 when the registry opened a normal upload session instead."""
-        request = build_mount_blob_request(self._base, name, digest, from_name)
-        return self._send(request, (201, 202), **kwargs)
+        request = build_mount_blob_request(name, digest, from_name)
+        return self._sender.call(request, ok=(201, 202), what="blob mount", **kwargs)
 
-    def upload_chunk(self, location: str, data: bytes, **kwargs: Any) -> HttpResponse:
-        return self._send(build_upload_chunk_request(location, data), (202, 204), **kwargs)
+    def upload_chunk(self, location: str, data: bytes, **kwargs: Any) -> Answer:
+        request = build_upload_chunk_request(location, data)
+        return self._sender.call(request, ok=(202, 204), what="upload chunk", **kwargs)
 
     def complete_upload(
         self, location: str, digest: str, data: bytes = b"", **kwargs: Any
-    ) -> HttpResponse:
+    ) -> Answer:
         request = build_complete_upload_request(location, digest, data)
-        return self._send(request, (201, 204), **kwargs)
+        return self._sender.call(request, ok=(201, 204), what="upload commit", **kwargs)
 
     def cancel_upload(self, location: str, **kwargs: Any) -> bool:
         """Cancel a session; False when the registry no longer knew it."""
-        response: HttpResponse = self._client.send_request(
-            build_cancel_upload_request(location), **kwargs
-        )
-        return raise_for_status(response, ok=(200, 202, 204), missing_ok=True)
+        answer = self._sender.call_if_exists(
+            build_cancel_upload_request(location), ok=(200, 202, 204), what="upload cancel",
+            **kwargs,
+        )  # fmt: skip
+        return answer is not None
 
     def exists(self, name: str, digest: str, **kwargs: Any) -> bool:
         """Whether repository ``name`` already has the blob."""
-        response: HttpResponse = self._client.send_request(
-            build_check_blob_request(self._base, name, digest), **kwargs
-        )
-        return raise_for_status(response, ok=(200,), missing_ok=True)
+        request = build_check_blob_request(name, digest)
+        return self._sender.call_if_exists(request, what="blob check", **kwargs) is not None
 
     def get(
         self,
         name: str,
         digest: str,
         start: int = 0,
-        end: int | None = None,
+        end: Optional[int] = None,
         *,
-        storage_url: str | None = None,
+        storage_url: Optional[str] = None,
         **kwargs: Any,
     ) -> HttpResponse:
-        """Send the ranged GET with ``stream=True``; the caller handles 200/206/416.
+        """Send the ranged GET (streamed); the caller handles 200/206/416 and reads the body.
 
         :keyword storage_url: ask this storage URL (an earlier redirect's target) directly.
         """
-        if storage_url is None:
-            request = build_get_blob_request(self._base, name, digest, start, end)
-        else:
-            request = build_get_blob_range_request(storage_url, start, end)
-        response: HttpResponse = self._client.send_request(request, stream=True, **kwargs)
-        return response
+        url = storage_url if storage_url is not None else _blob_path(name, digest)
+        return self._sender.send(build_get_blob_range_request(url, start, end), **kwargs)
 
     def is_registry_url(self, url: str) -> bool:
         """Whether ``url`` is on the registry itself (not storage it redirected to)."""
-        return url == self._base or url.startswith(self._base + "/")
+        return self._sender.urls.is_registry(url)
 
     def delete(self, name: str, digest: str, **kwargs: Any) -> bool:
         """Delete a blob; False when it did not exist."""
-        response: HttpResponse = self._client.send_request(
-            build_delete_blob_request(self._base, name, digest), **kwargs
+        request = build_delete_blob_request(name, digest)
+        answer = self._sender.call_if_exists(
+            request, ok=(200, 202, 204), what="blob delete", **kwargs
         )
-        return raise_for_status(response, ok=(200, 202, 204), missing_ok=True)
+        return answer is not None

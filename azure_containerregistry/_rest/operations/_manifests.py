@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Tuple
+from typing import Any, Optional
 
+from .._wire import Item, manifest_items, single_manifest
 from ..models import ChangeableAttributes, serialize_body
-from ._base import JSON, OperationGroup, json_request, list_query, quote_segment
+from ._base import OperationGroup, Page, json_request, list_query, quote_segment
 
 __all__ = ["ManifestsOperations"]
 
@@ -14,35 +15,50 @@ class ManifestsOperations(OperationGroup):
     """List, read and update manifest properties; delete manifests."""
 
     def _path(self, name: str, digest: str) -> str:
-        return self._url(f"/acr/v1/{quote_segment(name)}/_manifests/{quote_segment(digest)}")
+        return self._versioned(f"/acr/v1/{quote_segment(name)}/_manifests/{quote_segment(digest)}")
 
     def list_page(
         self,
         name: str,
         *,
-        n: int | None = None,
-        orderby: str | None = None,
-        link: str | None = None,
+        n: Optional[int] = None,
+        orderby: Optional[str] = None,
+        link: Optional[str] = None,
         **kwargs: Any,
-    ) -> Tuple[JSON, str | None]:
-        """One page of ``{"registry", "imageName", "manifests": [...]}`` and the next link."""
-        first = f"/acr/v1/{quote_segment(name)}/_manifests" + list_query(n, orderby)
-        return self._get_page(link or first, **kwargs)
+    ) -> Page:
+        """One page of manifests (checked :class:`~.._wire.Item` s) and the next link."""
+        return self._page(
+            f"/acr/v1/{quote_segment(name)}/_manifests",
+            list_query(n, orderby),
+            link,
+            lambda document: manifest_items(document, name, self._registry),
+            **kwargs,
+        )
 
-    def get_properties(self, name: str, digest: str, **kwargs: Any) -> JSON:
-        return self._send_json(json_request("GET", self._path(name, digest)), **kwargs) or {}
+    def get_properties(self, name: str, digest: str, **kwargs: Any) -> Item:
+        return self._json(
+            json_request("GET", self._path(name, digest)),
+            lambda document: single_manifest(document, name, self._registry),
+            what="manifest properties",
+            **kwargs,
+        )
 
     def update_properties(
         self, name: str, digest: str, value: ChangeableAttributes, **kwargs: Any
-    ) -> JSON:
-        request = json_request("PATCH", self._path(name, digest), serialize_body(value))
-        return self._send_json(request, **kwargs) or {}
+    ) -> Item:
+        return self._json(
+            json_request("PATCH", self._path(name, digest), serialize_body(value)),
+            lambda document: single_manifest(document, name, self._registry),
+            what="manifest update",
+            **kwargs,
+        )
 
     def delete(self, name: str, digest: str, **kwargs: Any) -> bool:
         """``DELETE /v2/{name}/manifests/{digest}``; False when it did not exist."""
-        url = self._url(
-            f"/v2/{quote_segment(name)}/manifests/{quote_segment(digest)}", versioned=False
+        answer = self._sender.call_if_exists(
+            json_request("DELETE", f"/v2/{quote_segment(name)}/manifests/{quote_segment(digest)}"),
+            ok=(200, 202, 204),
+            what="manifest delete",
+            **kwargs,
         )
-        return self._send_json(
-            json_request("DELETE", url), ok=(200, 202, 204), missing_ok=True, **kwargs
-        ) is not None
+        return answer is not None

@@ -2,33 +2,51 @@
 
 from __future__ import annotations
 
-from typing import Any, Tuple
+from typing import Any, Optional
 
+from .._wire import Item, catalog_names, repository_item
 from ..models import ChangeableAttributes, serialize_body
-from ._base import JSON, OperationGroup, json_request, list_query, quote_segment
+from ._base import OperationGroup, Page, json_request, list_query, quote_segment
 
 __all__ = ["RepositoriesOperations"]
+
+_CATALOG = "/acr/v1/_catalog"
 
 
 class RepositoriesOperations(OperationGroup):
     """List, read, update and delete repositories."""
 
+    def _path(self, name: str) -> str:
+        return self._versioned(f"/acr/v1/{quote_segment(name)}")
+
     def list_page(
-        self, *, n: int | None = None, link: str | None = None, **kwargs: Any
-    ) -> Tuple[JSON, str | None]:
-        """One page of the catalog: ``{"repositories": [...]}`` and the next link."""
-        return self._get_page(link or "/acr/v1/_catalog" + list_query(n), **kwargs)
+        self, *, n: Optional[int] = None, link: Optional[str] = None, **kwargs: Any
+    ) -> Page:
+        """One page of repository names and the next link."""
+        return self._page(_CATALOG, list_query(n), link, catalog_names, **kwargs)
 
-    def get_properties(self, name: str, **kwargs: Any) -> JSON:
-        request = json_request("GET", self._url(f"/acr/v1/{quote_segment(name)}"))
-        return self._send_json(request, **kwargs) or {}
+    def get_properties(self, name: str, **kwargs: Any) -> Item:
+        return self._json(
+            json_request("GET", self._path(name)),
+            lambda document: repository_item(document, self._registry),
+            what="repository properties",
+            **kwargs,
+        )
 
-    def update_properties(self, name: str, value: ChangeableAttributes, **kwargs: Any) -> JSON:
-        url = self._url(f"/acr/v1/{quote_segment(name)}")
-        request = json_request("PATCH", url, serialize_body(value))
-        return self._send_json(request, **kwargs) or {}
+    def update_properties(self, name: str, value: ChangeableAttributes, **kwargs: Any) -> Item:
+        return self._json(
+            json_request("PATCH", self._path(name), serialize_body(value)),
+            lambda document: repository_item(document, self._registry),
+            what="repository update",
+            **kwargs,
+        )
 
-    def delete(self, name: str, **kwargs: Any) -> JSON | None:
-        """Delete a repository; None when it did not exist."""
-        request = json_request("DELETE", self._url(f"/acr/v1/{quote_segment(name)}"))
-        return self._send_json(request, ok=(200, 202, 204), missing_ok=True, **kwargs)
+    def delete(self, name: str, **kwargs: Any) -> bool:
+        """Delete a repository; False when it did not exist."""
+        answer = self._sender.call_if_exists(
+            json_request("DELETE", self._path(name)),
+            ok=(200, 202, 204),
+            what="repository delete",
+            **kwargs,
+        )
+        return answer is not None

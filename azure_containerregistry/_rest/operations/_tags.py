@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Tuple
+from typing import Any, Optional
 
+from .._wire import Item, single_tag, tag_items
 from ..models import ChangeableAttributes, serialize_body
-from ._base import JSON, OperationGroup, json_request, list_query, quote_segment
+from ._base import OperationGroup, Page, json_request, list_query, quote_segment
 
 __all__ = ["TagsOperations"]
 
@@ -14,32 +15,52 @@ class TagsOperations(OperationGroup):
     """List, read, update and delete tags."""
 
     def _path(self, name: str, tag: str) -> str:
-        return self._url(f"/acr/v1/{quote_segment(name)}/_tags/{quote_segment(tag)}")
+        return self._versioned(f"/acr/v1/{quote_segment(name)}/_tags/{quote_segment(tag)}")
 
     def list_page(
         self,
         name: str,
         *,
-        n: int | None = None,
-        orderby: str | None = None,
-        digest: str | None = None,
-        link: str | None = None,
+        n: Optional[int] = None,
+        orderby: Optional[str] = None,
+        digest: Optional[str] = None,
+        link: Optional[str] = None,
         **kwargs: Any,
-    ) -> Tuple[JSON, str | None]:
-        """One page of ``{"registry", "imageName", "tags": [...]}`` and the next link."""
-        first = f"/acr/v1/{quote_segment(name)}/_tags" + list_query(n, orderby, digest=digest)
-        return self._get_page(link or first, **kwargs)
+    ) -> Page:
+        """One page of tags (checked :class:`~.._wire.Item` s) and the next link."""
+        return self._page(
+            f"/acr/v1/{quote_segment(name)}/_tags",
+            list_query(n, orderby, digest=digest),
+            link,
+            lambda document: tag_items(document, name, self._registry),
+            **kwargs,
+        )
 
-    def get_properties(self, name: str, tag: str, **kwargs: Any) -> JSON:
-        return self._send_json(json_request("GET", self._path(name, tag)), **kwargs) or {}
+    def get_properties(self, name: str, tag: str, **kwargs: Any) -> Item:
+        """A tag's attributes; its ``digest`` is checked, so it can address its manifest."""
+        return self._json(
+            json_request("GET", self._path(name, tag)),
+            lambda document: single_tag(document, name, self._registry),
+            what="tag properties",
+            **kwargs,
+        )
 
     def update_properties(
         self, name: str, tag: str, value: ChangeableAttributes, **kwargs: Any
-    ) -> JSON:
-        request = json_request("PATCH", self._path(name, tag), serialize_body(value))
-        return self._send_json(request, **kwargs) or {}
+    ) -> Item:
+        return self._json(
+            json_request("PATCH", self._path(name, tag), serialize_body(value)),
+            lambda document: single_tag(document, name, self._registry),
+            what="tag update",
+            **kwargs,
+        )
 
     def delete(self, name: str, tag: str, **kwargs: Any) -> bool:
         """Delete a tag; False when it did not exist."""
-        request = json_request("DELETE", self._path(name, tag))
-        return self._send_json(request, ok=(200, 202, 204), missing_ok=True, **kwargs) is not None
+        answer = self._sender.call_if_exists(
+            json_request("DELETE", self._path(name, tag)),
+            ok=(200, 202, 204),
+            what="tag delete",
+            **kwargs,
+        )
+        return answer is not None
