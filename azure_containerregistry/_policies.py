@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import types
-from typing import Any, Iterable, Optional, Tuple, Union
+from typing import Any, Iterable, Literal, Optional, Tuple, Union
 
 from azure.core.exceptions import ServiceResponseError
 from azure.core.pipeline import PipelineRequest, PipelineResponse
@@ -42,7 +42,7 @@ DEFAULT_RETRY_AFTER_MAX = 60.0
 _TRACE_LOGGER = logging.getLogger("azure.core.pipeline.policies._universal")
 
 
-class BoundedRetryPolicy(RetryPolicy):
+class BoundedRetryPolicy(RetryPolicy):  # type: ignore[type-arg]
     """azure-core's ``RetryPolicy`` with ``Retry-After`` capped at ``retry_after_max`` seconds."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -59,14 +59,16 @@ class BoundedRetryPolicy(RetryPolicy):
         return min(max(retry_after, 0.0), self.retry_after_max)
 
 
-class CheckedRedirectPolicy(RedirectPolicy):
+class CheckedRedirectPolicy(RedirectPolicy):  # type: ignore[type-arg]
     """Follow redirects only to unambiguous http(s) URLs (at most 5 hops by default)."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("redirect_max", 5)
         super().__init__(**kwargs)
 
-    def get_redirect_location(self, response: PipelineResponse[Any, Any]) -> Union[str, None, bool]:
+    def get_redirect_location(
+        self, response: PipelineResponse[Any, Any]
+    ) -> Union[str, Literal[False], None]:
         location = super().get_redirect_location(response)
         if not location:
             return location
@@ -78,7 +80,9 @@ class CheckedRedirectPolicy(RedirectPolicy):
 
 def _headers(headers: Iterable[Tuple[str, str]], secrets: Iterable[str]) -> str:
     secrets = list(secrets)
-    return "".join(f"\n    '{name}': '{redact_header(name, value, secrets)}'" for name, value in headers)
+    return "".join(
+        f"\n    '{name}': '{redact_header(name, value, secrets)}'" for name, value in headers
+    )
 
 
 class RedactingHttpLoggingPolicy(HttpLoggingPolicy):

@@ -164,6 +164,11 @@ class RegistryUrls:
         """``scheme://host[:port]`` of the registry."""
         return self._base
 
+    @property
+    def host(self) -> str:
+        """``host[:port]`` of the registry, as ACR names itself (its login server)."""
+        return self._base.split("://", 1)[1]
+
     def url(self, path: str, query: str = "") -> str:
         """The absolute URL of registry-relative ``path`` (already percent-encoded).
 

@@ -77,20 +77,20 @@ def _maxrss_mib() -> float:
 def measure(mode: str, endpoint: str, token: str, size: int, chunk: int, digest: str) -> None:
     """Child process: run one upload or download and print its memory figures as JSON."""
     from azure_containerregistry._content import download_blob, upload_blob
-    from azure_containerregistry._rest._pipeline import create_pipeline_client
+    from azure_containerregistry._pipeline import create_rest_client
 
-    client = create_pipeline_client(endpoint, StaticCredential(token), aad_scope=AAD_SCOPE)
-    upload_blob(client, REPOSITORY, b"warm-up: imports, connection and token")
+    blobs = create_rest_client(endpoint, StaticCredential(token), aad_scope=AAD_SCOPE).blobs
+    upload_blob(blobs, REPOSITORY, b"warm-up: imports, connection and token")
     source = io.BufferedReader(PatternStream(size, chunk))  # as open(path, "rb") gives
     before = _maxrss_mib()
     tracemalloc.start()
     started = time.perf_counter()
     if mode == "upload":
-        digest, sent = upload_blob(client, REPOSITORY, source, chunk_size=chunk)
+        digest, sent = upload_blob(blobs, REPOSITORY, source, chunk_size=chunk)
         assert sent == size
     else:
         received = 0
-        with download_blob(client, REPOSITORY, digest, chunk_size=chunk) as stream:
+        with download_blob(blobs, REPOSITORY, digest, chunk_size=chunk) as stream:
             for piece in stream:
                 received += len(piece)
         assert received == size

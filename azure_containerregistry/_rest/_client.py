@@ -41,11 +41,6 @@ class ContainerRegistryRestClient:
         self.blobs = BlobsOperations(sender)
         self.authentication = authentication
 
-    @property
-    def registry(self) -> str:
-        """The registry's ``host[:port]``."""
-        return self._sender.urls.base.split("://", 1)[1]
-
     def close(self) -> None:
         """Close the transport: every pooled connection, token calls included."""
         self._sender.close()

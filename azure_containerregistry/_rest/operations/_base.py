@@ -81,7 +81,7 @@ class OperationGroup:
     def __init__(self, sender: Sender, api_version: str) -> None:
         self._sender = sender
         self._api_version = api_version
-        self._registry = sender.urls.base.split("://", 1)[1]
+        self._registry = sender.urls.host
 
     def _versioned(self, path: str) -> str:
         return f"{path}?api-version={quote(self._api_version, safe='')}"
@@ -112,7 +112,8 @@ class OperationGroup:
         """
         urls = self._sender.urls
         url = urls.link(link, route) if link is not None else urls.url(route, first_query)
-        document, response = self._sender.json(json_request("GET", url), what="listing page", **kwargs)
+        request = json_request("GET", url)
+        document, response = self._sender.json(request, what="listing page", **kwargs)
         following = next_link(response.headers.get("Link"))
         try:
             items = unwrap(document)

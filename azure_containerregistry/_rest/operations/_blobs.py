@@ -81,7 +81,9 @@ def build_check_blob_request(name: str, digest: str) -> HttpRequest:
     return HttpRequest("HEAD", _blob_path(name, digest))
 
 
-def build_get_blob_range_request(url: str, start: int = 0, end: Optional[int] = None) -> HttpRequest:
+def build_get_blob_range_request(
+    url: str, start: int = 0, end: Optional[int] = None
+) -> HttpRequest:
     """A ranged GET of ``url``: the registry's blob path, or the storage URL it redirected to.
 
     ``Accept-Encoding: identity`` keeps byte ranges about the blob itself, not a compressed form.
