@@ -12,9 +12,11 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import selectors
 import socket
 import ssl
 import threading
+import time
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +24,8 @@ from typing import Any, Callable
 from urllib.parse import parse_qsl, urlsplit
 
 MAX_BODY = 1 << 30
+STOP_JOIN_TIMEOUT = 1.0
+"""At most this many seconds are spent waiting for connection threads when stopping."""
 JSON_TYPE = "application/json; charset=utf-8"
 
 
@@ -100,7 +104,6 @@ class _Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.connection_id = self.server.next_connection_id()
-        self.server.track(self.connection, True)
         with contextlib.suppress(OSError):  # e.g. non-TCP sockets
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
@@ -120,7 +123,6 @@ class _Handler(BaseHTTPRequestHandler):
         self._write(resp, getattr(self, "command", "GET") == "HEAD")
 
     def finish(self) -> None:
-        self.server.track(self.connection, False)
         with contextlib.suppress(OSError):
             super().finish()
 
@@ -222,9 +224,15 @@ def _phrase(status: int) -> str:
 
 
 class RegistryHTTPServer(ThreadingHTTPServer):
-    """Threaded server that hands every parsed request to ``dispatch``."""
+    """Threaded server that hands every parsed request to ``dispatch``.
+
+    :meth:`serve` accepts in a selector loop that :meth:`stop` wakes at once (``serve_forever``
+    would finish its poll interval first), and every accepted connection is tracked from the
+    moment it is accepted, so :meth:`stop` can cut idle keep-alive connections too.
+    """
 
     daemon_threads = True
+    block_on_close = False  # close() joins the connection threads itself, with a deadline
     allow_reuse_address = True
     request_queue_size = 128
 
@@ -236,9 +244,12 @@ class RegistryHTTPServer(ThreadingHTTPServer):
     ) -> None:
         super().__init__(address, _Handler)
         self.dispatch = dispatch
+        self.stopping = threading.Event()
         self._ids = itertools.count(1)
         self._ids_lock = threading.Lock()
-        self._open: set[socket.socket] = set()
+        self._open: set[Any] = set()
+        self._workers: list[threading.Thread] = []
+        self._wake_r, self._wake_w = socket.socketpair()
         if ssl_context is not None:
             self.socket = ssl_context.wrap_socket(self.socket, server_side=True,
                                                   do_handshake_on_connect=False)
@@ -248,13 +259,41 @@ class RegistryHTTPServer(ThreadingHTTPServer):
         with self._ids_lock:
             return next(self._ids)
 
-    def track(self, sock: socket.socket, is_open: bool) -> None:
-        """Remember open client sockets so :meth:`close_connections` can end them."""
+    def serve(self) -> None:
+        """Accept connections until :meth:`stop` (run it in a thread)."""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.socket, selectors.EVENT_READ)
+            selector.register(self._wake_r, selectors.EVENT_READ)
+            while not self.stopping.is_set():
+                for key, _ in selector.select():
+                    if key.fileobj is self.socket and not self.stopping.is_set():
+                        self._accept()
+
+    def _accept(self) -> None:
+        try:
+            connection, address = self.get_request()
+        except OSError:
+            return
+        worker = threading.Thread(target=self.process_request_thread,
+                                  args=(connection, address), daemon=True)
         with self._ids_lock:
-            if is_open:
-                self._open.add(sock)
-            else:
-                self._open.discard(sock)
+            self._open.add(connection)
+            self._workers = [w for w in self._workers if w.is_alive()]
+            self._workers.append(worker)
+        worker.start()
+
+    def shutdown_request(self, request: Any) -> None:
+        """Forget a finished connection, then close it."""
+        with self._ids_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def stop(self) -> None:
+        """Wake :meth:`serve` so it returns, and cut every open connection."""
+        self.stopping.set()
+        with contextlib.suppress(OSError):
+            self._wake_w.send(b"x")
+        self.close_connections()
 
     def close_connections(self) -> None:
         """Shut down every open client connection (their handler threads then exit)."""
@@ -263,6 +302,17 @@ class RegistryHTTPServer(ThreadingHTTPServer):
         for sock in sockets:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        """Close the listening socket; wait (briefly) for connection threads to finish."""
+        self.server_close()
+        self._wake_r.close()
+        self._wake_w.close()
+        deadline = time.monotonic() + STOP_JOIN_TIMEOUT
+        with self._ids_lock:
+            workers = list(self._workers)
+        for worker in workers:
+            worker.join(max(0.0, deadline - time.monotonic()))
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Client disconnects and TLS failures are normal in fault tests: stay quiet."""

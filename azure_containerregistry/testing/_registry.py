@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ssl
 import threading
-import time
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
@@ -23,7 +22,14 @@ from typing import Callable
 
 from . import _admin, _auth, _routes_acr, _routes_blobs, _routes_v2, _seed
 from ._faults import FaultRule, Faults
-from ._http import JSON_TYPE, RegistryHTTPServer, Request, RequestRecord, Response
+from ._http import (
+    JSON_TYPE,
+    STOP_JOIN_TIMEOUT,
+    RegistryHTTPServer,
+    Request,
+    RequestRecord,
+    Response,
+)
 from ._protocol import RegistryError
 from ._store import Store, attributes_from_kwargs
 from ._tokens import LocalCredential, TokenIssuer
@@ -104,20 +110,22 @@ class LocalRegistry:
     def start(self) -> LocalRegistry:
         """Start serving in a daemon thread (idempotent)."""
         if self._thread is None:
-            self._thread = threading.Thread(target=self._server.serve_forever,
-                                            kwargs={"poll_interval": 0.05},
+            self._thread = threading.Thread(target=self._server.serve,
                                             name=f"LocalRegistry:{self.port}", daemon=True)
             self._thread.start()
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the listening socket."""
+        """Stop serving: cut every connection (idle keep-alive ones too) and close the port.
+
+        Returns at once; requests still being answered (e.g. waiting out :attr:`latency`) are
+        abandoned, their connections closed.
+        """
+        self._server.stop()
         if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join()
+            self._thread.join(timeout=STOP_JOIN_TIMEOUT)
             self._thread = None
-        self._server.close_connections()
-        self._server.server_close()
+        self._server.close()
 
     def __enter__(self) -> LocalRegistry:
         return self.start()
@@ -226,8 +234,8 @@ class LocalRegistry:
     def _dispatch(self, request: Request) -> Response:
         if request.path.startswith("/_local/"):
             return self._answer(lambda r: _admin.handle(self, r), request)
-        if self.latency > 0:
-            time.sleep(self.latency)
+        if self.latency > 0 and self._server.stopping.wait(self.latency):
+            return Response(0, drop_after=-1)  # stopped meanwhile: abandon the request
         rule = self._faults.take(request.method, request.path)
         if rule is not None and rule.kind == "drop" and rule.after_bytes is None:
             response = Response(0, drop_after=-1)
