@@ -117,8 +117,6 @@ def build_exchange_acr_refresh_token_for_acr_access_token_request(
     )
 
 
-_MAX_TOKEN_ANSWER = 1024 * 1024
-
 
 class AuthenticationOperations:
     """Token routes of the registry, sent through ``sender`` (on the auth-free token pipeline).
