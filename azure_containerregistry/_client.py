@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Dict, Sequence, Type, Union
+from typing import Any, Sequence, Type, Union
 
 from azure.core.credentials import TokenCredential
 from azure.core.paging import ItemPaged
@@ -31,12 +31,11 @@ from ._models import (
     ArtifactManifestProperties,
     ArtifactTagProperties,
     RepositoryProperties,
-    _Changeable,
 )
 from ._paging import item_paged
 from ._pipeline import create_rest_client
 from ._rest._wire import Item
-from ._rest.models import ChangeableAttributes
+from ._updates import patch_body
 from ._validation import (
     is_digest,
     validate_digest,
@@ -59,28 +58,6 @@ def _results_per_page(value: int | None) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"results_per_page must be a positive int, not {value!r}")
     return value
-
-
-def _patch_body(
-    properties: _Changeable | None, overrides: Dict[str, bool | None], *, teleport: bool = False
-) -> ChangeableAttributes:
-    """The PATCH body: the model's set flags, with the keyword flags on top.
-
-    :param teleport: send ``teleport_enabled`` (only the preview API version knows it).
-    """
-    if properties is not None and not isinstance(properties, _Changeable):
-        raise TypeError(f"properties must be a properties model, not {type(properties).__name__}")
-    body = (
-        properties._changeable_attributes() if properties is not None else ChangeableAttributes()
-    )
-    if not teleport:
-        body.teleport_enabled = None
-    for keyword, value in overrides.items():
-        if value is not None:
-            if not isinstance(value, bool):
-                raise TypeError(f"{keyword} must be a bool, not {type(value).__name__}")
-            setattr(body, keyword.replace("can_", "") + "_enabled", value)
-    return body
 
 
 def _repository(item: Item) -> RepositoryProperties:
@@ -111,11 +88,16 @@ class ContainerRegistryClient:
     :keyword list[str] credential_scopes: seed-era way to give the AAD scope; wins over
         ``audience``.
     :keyword str api_version: ``"2021-07-01"`` (default) or ``"2019-08-15-preview"``.
-    :raises ValueError: for a malformed endpoint, plain http to a remote host or an unknown API
-        version, before any request.
+    :keyword float connection_timeout: seconds to connect, per request (default 10).
+    :keyword float read_timeout: seconds to wait between bytes of an answer (default 60).
+    :keyword float retry_after_max: longest ``Retry-After`` obeyed, in seconds (default 60).
+    :keyword float timeout: deadline of one request across all its retries, in seconds.
+    :raises ValueError: for a malformed endpoint, plain http to a remote host, an unknown API
+        version or a bad setting, before any request.
 
-    Other keywords configure azure-core (``transport``, ``retry_total``, ``logging_enable``,
-    ``connection_verify``, ``proxies``, ``headers``, ``user_agent`` ...). One client may be
+    The timeouts may also be given per call. Other keywords configure azure-core
+    (``transport``, ``retry_total``, ``logging_enable``, ``connection_verify``, ``proxies``,
+    ``headers``, ``user_agent`` ...). One client may be
     shared by many threads; use it as a context manager or call :meth:`close`.
 
     .. code-block:: python
@@ -199,7 +181,7 @@ class ContainerRegistryClient:
         :returns: the properties after the update.
         """
         name = validate_repository(repository)
-        body = _patch_body(
+        body = patch_body(
             properties,
             {"can_delete": can_delete, "can_list": can_list,
              "can_read": can_read, "can_write": can_write},
@@ -258,7 +240,7 @@ class ContainerRegistryClient:
     ) -> ArtifactTagProperties:
         """Set a tag's flags; keywords override ``properties``; only set fields are sent."""
         name, tag = validate_repository(repository), validate_tag(tag)
-        body = _patch_body(
+        body = patch_body(
             properties,
             {"can_delete": can_delete, "can_list": can_list,
              "can_read": can_read, "can_write": can_write},
@@ -328,7 +310,7 @@ class ContainerRegistryClient:
     ) -> ArtifactManifestProperties:
         """Set a manifest's flags; keywords override ``properties``; only set fields are sent."""
         name = validate_repository(repository)
-        body = _patch_body(
+        body = patch_body(
             properties,
             {"can_delete": can_delete, "can_list": can_list,
              "can_read": can_read, "can_write": can_write},
