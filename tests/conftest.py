@@ -1,4 +1,5 @@
-"""Shared fixtures: a started :class:`LocalRegistry` and a factory for custom options."""
+"""Shared fixtures: a started :class:`LocalRegistry`, a factory for custom options, and the
+hostile registry and attacker sink of ``tests/hostile.py``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any, Callable
 
 import pytest
+from hostile import HostileServer
 
 from azure_containerregistry import ContainerRegistryClient
 from azure_containerregistry.testing import LocalRegistry
@@ -116,4 +118,25 @@ def acr_http(registry: LocalRegistry) -> Iterator[RegistryHTTP]:
 def client(registry: LocalRegistry) -> Iterator[ContainerRegistryClient]:
     """Our public client, signed in to the ``registry`` fixture; its request log starts empty."""
     with ContainerRegistryClient(registry.endpoint, registry.credential()) as made:
+        yield made
+
+
+@pytest.fixture
+def hostile() -> Iterator[HostileServer]:
+    """A started :class:`HostileServer`: signs clients in, then answers what ``.handler`` says."""
+    with HostileServer() as server:
+        yield server
+
+
+@pytest.fixture
+def sink() -> Iterator[HostileServer]:
+    """The attacker's host: records whatever reaches it (no auth; ``.handler`` may answer)."""
+    with HostileServer(auth=False) as server:
+        yield server
+
+
+@pytest.fixture
+def hostile_client(hostile: HostileServer) -> Iterator[ContainerRegistryClient]:
+    """Our public client signed in to ``hostile`` with its secret credential, retries off."""
+    with ContainerRegistryClient(hostile.endpoint, hostile.credential(), retry_total=0) as made:
         yield made
