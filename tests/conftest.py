@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any, Callable
 
 import pytest
-from hostile import HostileServer
+from hostile import HostileServer, client_for
 
 from azure_containerregistry import ContainerRegistryClient
 from azure_containerregistry.testing import LocalRegistry
@@ -138,5 +138,5 @@ def sink() -> Iterator[HostileServer]:
 @pytest.fixture
 def hostile_client(hostile: HostileServer) -> Iterator[ContainerRegistryClient]:
     """Our public client signed in to ``hostile`` with its secret credential, retries off."""
-    with ContainerRegistryClient(hostile.endpoint, hostile.credential(), retry_total=0) as made:
+    with client_for(hostile) as made:
         yield made

@@ -45,6 +45,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from azure.core.credentials import AccessToken, AccessTokenInfo
 from azure.core.pipeline.transport import RequestsTransport
 
+from azure_containerregistry import ContainerRegistryClient
+
 __all__ = [
     "Answer",
     "HostileServer",
@@ -54,6 +56,7 @@ __all__ = [
     "SecretCredential",
     "Seen",
     "acr_error",
+    "client_for",
     "jwt_secret",
     "opaque_secret",
     "repeat_bytes",
@@ -139,10 +142,12 @@ def _pairs(headers: Headers) -> list[tuple[str, str]]:
 
 def routes(table: Mapping[tuple[str, str], Answer | Route], fallback: Route | None = None) -> Route:
     """A handler answering ``(method, path)`` (query ignored) from ``table``; else ``fallback``,
-    else ACR's 404. A table value is an :class:`Answer` or a handler of its own."""
+    else ACR's 404. A table value is an :class:`Answer` or a handler of its own. Paths match as
+    sent or percent-decoded (``/v2/app/blobs/sha256:...`` matches ``sha256%3A...``)."""
 
     def handle(method: str, target: str, headers: Mapping[str, str], body: bytes) -> Answer:
-        entry = table.get((method, urlsplit(target).path))
+        path = urlsplit(target).path
+        entry = table.get((method, path)) or table.get((method, unquote(path)))
         if isinstance(entry, Answer):
             return entry
         if entry is not None:
@@ -426,6 +431,12 @@ class HostileServer:
         if form.get("refresh_token") != self.refresh_token:
             return acr_error(401, "UNAUTHORIZED", "invalid refresh token")
         return Answer.json({"access_token": self.access_token})
+
+
+def client_for(server: HostileServer, **kwargs: Any) -> ContainerRegistryClient:
+    """Our client signed in to ``server`` with its secret credential; retries off unless given."""
+    kwargs.setdefault("retry_total", 0)
+    return ContainerRegistryClient(server.endpoint, server.credential(), **kwargs)
 
 
 class _Server(ThreadingHTTPServer):
