@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import threading
-from typing import Any, List
+from typing import Any, Iterator, List
 
 import pytest
 from azure.core.exceptions import ServiceRequestError
 
+from azure_containerregistry._auth._body import RequestBody
 from azure_containerregistry._auth._challenge import BearerChallenge, parse_challenge
+from azure_containerregistry._auth._flow import (
+    access_token_is_fresh,
+    is_fresh,
+    refresh_token_is_fresh,
+    require_secure_origin,
+)
 from azure_containerregistry._auth._jwt import jwt_expiry
-from azure_containerregistry._auth._policy import require_secure_origin
-from azure_containerregistry._redaction import redact_header, redact_text
 from azure_containerregistry._auth._scopes import predict_scope
-from azure_containerregistry._auth._token_cache import Token, TokenCache, is_fresh
+from azure_containerregistry._auth._token_cache import Token, TokenCache
+from azure_containerregistry._redaction import redact_header, redact_text
 from azure_containerregistry._rest.operations._authentication import (
     AcrAccessToken,
     AcrRefreshToken,
@@ -180,7 +187,7 @@ class _Clock:
 
 def test_cache_serves_until_margin_then_fetches_again() -> None:
     clock = _Clock()
-    cache: TokenCache[str] = TokenCache(margin=300.0, clock=clock)
+    cache: TokenCache[str] = TokenCache(refresh_token_is_fresh, clock=clock)
     fetched: List[Token] = []
 
     def fetch() -> Token:
@@ -197,7 +204,7 @@ def test_cache_serves_until_margin_then_fetches_again() -> None:
 
 
 def test_cache_does_not_keep_tokens_without_expiry() -> None:
-    cache: TokenCache[str] = TokenCache(margin=0.0)
+    cache: TokenCache[str] = TokenCache(access_token_is_fresh)
     calls = []
     for _ in range(2):
         token, fetched = cache.get_or_fetch("k", lambda: calls.append(1) or Token("opaque", None))
@@ -207,7 +214,7 @@ def test_cache_does_not_keep_tokens_without_expiry() -> None:
 
 def test_cache_discard_only_drops_the_rejected_token() -> None:
     clock = _Clock()
-    cache: TokenCache[str] = TokenCache(margin=0.0, clock=clock)
+    cache: TokenCache[str] = TokenCache(access_token_is_fresh, clock=clock)
     old, _ = cache.get_or_fetch("k", lambda: Token("old", 5000.0))
     cache.discard("k", old)
     new, fetched = cache.get_or_fetch("k", lambda: Token("new", 5000.0))
@@ -217,7 +224,7 @@ def test_cache_discard_only_drops_the_rejected_token() -> None:
 
 
 def test_cache_fetches_once_for_concurrent_callers() -> None:
-    cache: TokenCache[str] = TokenCache(margin=0.0)
+    cache: TokenCache[str] = TokenCache(access_token_is_fresh)
     release = threading.Event()
     calls: List[int] = []
     results: List[Token] = []
@@ -235,7 +242,8 @@ def test_cache_fetches_once_for_concurrent_callers() -> None:
         thread.start()
     release.set()
     for thread in threads:
-        thread.join()
+        thread.join(10)
+        assert not thread.is_alive()
     assert len(calls) == 1
     assert [token.value for token in results] == ["shared"] * 8
 
@@ -246,7 +254,7 @@ def test_cache_fetches_once_for_concurrent_callers() -> None:
 def test_token_and_cache_reprs_hide_values() -> None:
     secret = _jwt({"exp": 1700000000})
     token = Token.from_jwt(secret)
-    cache: TokenCache[str] = TokenCache(margin=0.0, clock=lambda: 0.0)
+    cache: TokenCache[str] = TokenCache(access_token_is_fresh, clock=lambda: 0.0)
     cache.get_or_fetch("k", lambda: token)
     for text in (repr(token), str(token), repr(cache), str(cache)):
         assert secret not in text
@@ -294,11 +302,70 @@ def test_tokens_may_go_to_https_or_loopback(url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["http://example.invalid/v2/", "http://10.0.0.1/v2/", "http://128.0.0.1/", "ftp://x/"]
+    "url", ["http://example.invalid/v2/", "http://10.0.0.1/v2/", "http://128.0.0.1/"]
 )
 def test_tokens_never_go_over_plain_http_to_other_hosts(url: str) -> None:
-    with pytest.raises(ServiceRequestError, match="plain"):
+    with pytest.raises(ServiceRequestError, match="plain http"):
         require_secure_origin(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://x/",
+        "https://x.azurecr.io\\@evil.example/v2/",
+        "https://user@x.azurecr.io/v2/",
+        "https://x.azurecr.io:99999/v2/",
+        "not a url",
+    ],
+)
+def test_tokens_never_go_to_urls_the_strict_parser_refuses(url: str) -> None:
+    with pytest.raises(ServiceRequestError, match="well-formed https"):
+        require_secure_origin(url)
+
+
+# --- request bodies --------------------------------------------------------------------------
+
+
+def _chunks() -> Iterator[bytes]:
+    yield b"x"
+
+
+@pytest.mark.parametrize(
+    ("body", "present", "rewindable"),
+    [
+        (None, False, True),
+        (b"", False, True),
+        (b"{}", True, True),
+        ("text", True, True),
+        ({"a": "b"}, True, True),
+        (io.BytesIO(b"abc"), True, True),
+        (_chunks(), True, False),
+        (iter([b"x"]), True, False),
+    ],
+)
+def test_request_body_knows_whether_it_is_present_and_rewinds(
+    body: Any, present: bool, rewindable: bool
+) -> None:
+    request_body = RequestBody(body)
+    assert (request_body.present, request_body.rewindable) == (present, rewindable)
+    assert request_body.rewind() is rewindable
+
+
+def test_request_body_rewinds_a_stream_to_where_it_started() -> None:
+    stream = io.BytesIO(b"xx0123")
+    stream.seek(2)
+    body = RequestBody(stream)
+    assert stream.read() == b"0123"
+    assert body.rewind()
+    assert stream.read() == b"0123"
+
+
+def test_request_body_that_cannot_seek_is_not_sent_again() -> None:
+    stream = io.BytesIO(b"abc")
+    body = RequestBody(stream)
+    stream.close()  # seek now raises ValueError
+    assert not body.rewind()
 
 
 # --- request builders ------------------------------------------------------------------------

@@ -2,20 +2,30 @@
 
 Only ``service`` and ``scope`` matter to the client; ``realm`` is kept for completeness but is
 never used to send tokens anywhere: tokens always go to ``{endpoint}/oauth2/...``.
+
+The header comes from the server, so it is parsed as untrusted text: one left-to-right scan in
+which every step consumes what it looked at (time linear in the length, no regex that can
+backtrack across the input), a bound on the length, and no exception for any input.
 """
 
 from __future__ import annotations
 
 import re
-from typing import NamedTuple, Optional
+from typing import Dict, NamedTuple, Optional, Pattern, Tuple
 
-__all__ = ["BearerChallenge", "parse_challenge"]
+__all__ = ["MAX_CHALLENGE_LENGTH", "BearerChallenge", "parse_challenge"]
 
-# One auth-param, name=token or name="quoted string" (RFC 9110 section 11.2), or else a bare
-# token, which starts a new challenge (its auth-scheme). Scanned left to right so that commas
-# and scheme names inside quoted values are never mistaken for structure.
-_PARAM = re.compile(r'\s*([A-Za-z0-9_.-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"?|([^\s,"]*))[\s,]*')
-_TOKEN = re.compile(r"\s*([^\s,=]+)[\s,]*")
+MAX_CHALLENGE_LENGTH = 64 * 1024
+"""Longer ``WWW-Authenticate`` values are ignored: a real challenge is a few hundred characters."""
+
+# The lexical pieces of RFC 9110 section 11 (auth-scheme, auth-param, quoted-string), each
+# matched at a position and never re-scanned: none can match in more than one way.
+_SPACE = re.compile(r"\s*")
+_SEPARATORS = re.compile(r"[\s,]*")
+_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+_QUOTED = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*')  # the inside of "...", escapes kept
+_BARE = re.compile(r'[^\s,"]*')
+_SCHEME = re.compile(r"[^\s,=]+")
 _UNESCAPE = re.compile(r"\\(.)")
 
 
@@ -28,39 +38,80 @@ class BearerChallenge(NamedTuple):
     error: Optional[str] = None
 
 
+def _take(pattern: Pattern[str], text: str, pos: int) -> Tuple[str, int]:
+    """What ``pattern`` matches at ``pos`` and where it ends (``""`` and ``pos`` if nothing)."""
+    match = pattern.match(text, pos)
+    return ("", pos) if match is None else (match.group(), match.end())
+
+
+def _skip(pattern: Pattern[str], text: str, pos: int) -> int:
+    """Where ``pattern`` stops matching from ``pos``."""
+    return _take(pattern, text, pos)[1]
+
+
+def _param(header: str, pos: int) -> Optional[Tuple[str, str, int]]:
+    """Read ``name = value`` at ``pos``: ``(lower-case name, value, end)``, or None if absent.
+
+    The value is a quoted string (unescaped; an unterminated one runs to the end) or a bare
+    token, possibly empty. Separators after it are consumed.
+    """
+    name, pos = _take(_NAME, header, _skip(_SPACE, header, pos))
+    if not name:
+        return None
+    equals = _skip(_SPACE, header, pos)
+    if not header.startswith("=", equals):
+        return None
+    start = _skip(_SPACE, header, equals + 1)
+    if header.startswith('"', start):
+        quoted, end = _take(_QUOTED, header, start + 1)
+        value = _UNESCAPE.sub(r"\1", quoted)
+        if header.startswith('"', end):  # the closing quote; an unterminated value has none
+            end += 1
+    else:
+        value, end = _take(_BARE, header, start)
+    return name.lower(), value, _skip(_SEPARATORS, header, end)
+
+
 def parse_challenge(header: Optional[str]) -> Optional[BearerChallenge]:
     """Return the Bearer challenge in a ``WWW-Authenticate`` value, or ``None`` if there is none.
 
-    Scheme and parameter names are case-insensitive; values keep their case. A header may hold
-    several challenges (``Basic realm="x", Bearer service="y"``): only the Bearer one is read.
+    Scheme and parameter names are case-insensitive; values keep their case; the first of a
+    repeated parameter wins. A header may hold several challenges (``Basic realm="x", Bearer
+    service="y"``): only the first Bearer one is read. Values longer than
+    :data:`MAX_CHALLENGE_LENGTH`, and anything that is not text, give ``None``.
 
     >>> parse_challenge('Bearer realm="https://r/token",service="r.io",scope="registry:catalog:*"')
     BearerChallenge(service='r.io', scope='registry:catalog:*', realm='https://r/token', error=None)
     """
-    if not header:
+    if not isinstance(header, str) or not header or len(header) > MAX_CHALLENGE_LENGTH:
         return None
-    challenges: list[tuple[str, dict[str, str]]] = []
+    bearer: Optional[Dict[str, str]] = None  # the Bearer challenge's parameters, once it starts
+    in_challenge = False
     pos = 0
     while pos < len(header):
-        param = _PARAM.match(header, pos)
-        if param and challenges:
-            quoted, bare = param.group(2), param.group(3)
-            value = _UNESCAPE.sub(r"\1", quoted) if quoted is not None else bare
-            challenges[-1][1].setdefault(param.group(1).lower(), value)
-            pos = param.end()
+        if in_challenge:
+            param = _param(header, pos)
+            if param is not None:
+                name, value, pos = param
+                if bearer is not None:
+                    bearer.setdefault(name, value)
+                continue
+        start = _skip(_SPACE, header, pos)
+        scheme, end = _take(_SCHEME, header, start)
+        if not scheme:  # a stray "=" or ",": skip it with the space before it
+            pos = start + 1
             continue
-        token = _TOKEN.match(header, pos)
-        if token is None:  # a stray "=" or separator: skip it
-            pos += 1
-            continue
-        challenges.append((token.group(1).lower(), {}))
-        pos = token.end()
-    for scheme, params in challenges:
-        if scheme == "bearer":
-            return BearerChallenge(
-                service=params.get("service") or None,
-                scope=params.get("scope") or None,
-                realm=params.get("realm") or None,
-                error=params.get("error") or None,
-            )
-    return None
+        if bearer is not None:  # the Bearer challenge ended where the next one starts
+            break
+        in_challenge = True
+        if scheme.lower() == "bearer":
+            bearer = {}
+        pos = _skip(_SEPARATORS, header, end)
+    if bearer is None:
+        return None
+    return BearerChallenge(
+        service=bearer.get("service") or None,
+        scope=bearer.get("scope") or None,
+        realm=bearer.get("realm") or None,
+        error=bearer.get("error") or None,
+    )

@@ -1,38 +1,75 @@
-"""The token client: AAD token -> ACR refresh token -> ACR access token, over the shared transport.
+"""The token client: AAD token -> ACR refresh token -> ACR access token.
 
-It owns no connections: its pipeline borrows the API client's transport, so token calls reuse the
-same pool and ``close()`` of the API client closes them too.
+It sends nothing itself: it calls the two token routes through an operations object that
+satisfies :class:`TokenOperations` (the REST layer's ``AuthenticationOperations``, on an auth-free
+pipeline that borrows the API client's transport). The pipeline assembly builds that object and
+hands it in, so this package never imports the REST layer.
 """
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional, Protocol
 
-from azure.core import PipelineClient
 from azure.core.credentials import TokenCredential
 from azure.core.exceptions import ClientAuthenticationError
 
-from .._rest.operations._authentication import AuthenticationOperations
 from ._token_cache import Token
 
-__all__ = ["TokenClient"]
+__all__ = ["AccessTokenAnswer", "RefreshTokenAnswer", "TokenClient", "TokenOperations"]
+
+
+class RefreshTokenAnswer(Protocol):
+    """The answer of ``POST /oauth2/exchange``."""
+
+    @property
+    def refresh_token(self) -> Optional[str]: ...
+
+
+class AccessTokenAnswer(Protocol):
+    """The answer of ``POST /oauth2/token``."""
+
+    @property
+    def access_token(self) -> Optional[str]: ...
+
+
+class TokenOperations(Protocol):
+    """The registry's two token routes, as the REST layer's ``AuthenticationOperations`` has them.
+
+    Failures raise azure-core errors: ``ClientAuthenticationError`` for a ``401``.
+    """
+
+    def exchange_aad_access_token_for_acr_refresh_token(
+        self, *, grant_type: str, service: str, access_token: str
+    ) -> RefreshTokenAnswer:
+        """``POST /oauth2/exchange``: an AAD access token for an ACR refresh token."""
+        ...
+
+    def exchange_acr_refresh_token_for_acr_access_token(
+        self, *, service: str, scope: str, refresh_token: Optional[str], grant_type: str
+    ) -> AccessTokenAnswer:
+        """``POST /oauth2/token``: an ACR access token for ``scope``.
+
+        ``grant_type`` is ``refresh_token`` with a refresh token, or ``password`` with none
+        (anonymous access).
+        """
+        ...
 
 
 class TokenClient:
     """Fetch ACR tokens for one registry.
 
-    :param client: a client on the token pipeline (no challenge policy), based at the endpoint.
+    :param operations: the token routes, on a pipeline without the challenge policy.
     :param credential: the AAD credential, or None for anonymous access.
     :param aad_scope: the AAD scope, e.g. ``https://containerregistry.azure.net/.default``.
     """
 
     def __init__(
         self,
-        client: PipelineClient[Any, Any],
+        operations: TokenOperations,
         credential: Optional[TokenCredential],
         aad_scope: str,
     ) -> None:
-        self._operations = AuthenticationOperations(client)
+        self._operations = operations
         self._credential = credential
         self._aad_scope = aad_scope
 
@@ -50,22 +87,20 @@ class TokenClient:
         if self._credential is None:
             raise ValueError("anonymous access has no refresh token")
         aad_token = self._credential.get_token(self._aad_scope).token
-        result = self._operations.exchange_aad_access_token_for_acr_refresh_token(
+        answer = self._operations.exchange_aad_access_token_for_acr_refresh_token(
             grant_type="access_token", service=service, access_token=aad_token
         )
-        return Token.from_jwt(_required(result.refresh_token, "refresh_token"))
+        return Token.from_jwt(_required(answer.refresh_token, "refresh_token"))
 
     def access_token(self, service: str, scope: str, refresh_token: Optional[Token]) -> Token:
         """An ACR access token for ``scope``; anonymous when ``refresh_token`` is None."""
-        if refresh_token is None:
-            result = self._operations.exchange_acr_refresh_token_for_acr_access_token(
-                service=service, scope=scope, grant_type="password"
-            )
-        else:
-            result = self._operations.exchange_acr_refresh_token_for_acr_access_token(
-                service=service, scope=scope, refresh_token=refresh_token.value
-            )
-        return Token.from_jwt(_required(result.access_token, "access_token"))
+        answer = self._operations.exchange_acr_refresh_token_for_acr_access_token(
+            service=service,
+            scope=scope,
+            refresh_token=None if refresh_token is None else refresh_token.value,
+            grant_type="password" if refresh_token is None else "refresh_token",
+        )
+        return Token.from_jwt(_required(answer.access_token, "access_token"))
 
 
 def _required(value: Optional[str], field: str) -> str:

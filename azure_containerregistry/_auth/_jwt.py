@@ -8,12 +8,14 @@ as the official client does, fails on payloads containing ``>``, ``?`` or ``~``.
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 import math
 from typing import Optional
 
-__all__ = ["jwt_expiry"]
+__all__ = ["MAX_JWT_LENGTH", "jwt_expiry"]
+
+MAX_JWT_LENGTH = 1024 * 1024
+"""Longer tokens are not read (their expiry is unknown): ACR's are a few kilobytes."""
 
 
 def _b64url_decode(segment: str) -> bytes:
@@ -28,21 +30,27 @@ def jwt_expiry(token: str) -> Optional[float]:
 
     ``None`` means "unknown": ``token`` is not a three-part JWT, its payload is not a JSON object,
     or it has no finite numeric ``exp``. Callers treat such tokens as good for one use only.
+    The token comes from a server: no input makes this raise.
 
     >>> jwt_expiry("eyJhbGciOiJub25lIn0.eyJleHAiOjE3MDAwMDAwMDB9.")
     1700000000.0
     """
+    if not isinstance(token, str) or len(token) > MAX_JWT_LENGTH:
+        return None
     parts = token.split(".")
     if len(parts) != 3:
         return None
     try:
         payload = json.loads(_b64url_decode(parts[1]))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # binascii.Error and UnicodeDecodeError are ValueErrors
         return None
     if not isinstance(payload, dict):
         return None
     exp = payload.get("exp")
     if isinstance(exp, bool) or not isinstance(exp, (int, float)):
         return None
-    value = float(exp)
+    try:
+        value = float(exp)
+    except OverflowError:  # an integer beyond any float
+        return None
     return value if math.isfinite(value) else None

@@ -2,8 +2,8 @@
 
 A :class:`Token` never shows its value in ``repr``/``str``, so it cannot leak through a log line,
 a traceback or a debugger print. :class:`TokenCache` keeps one token per key (a service for refresh
-tokens, ``(service, scope)`` for access tokens) until ``margin`` seconds before it expires, and lets
-exactly one thread fetch a missing token while the others wait for it, so eight threads starting
+tokens, ``(service, scope)`` for access tokens) while its freshness rule allows, and lets exactly
+one thread fetch a missing token while the others wait for it, so eight threads starting
 together still make one exchange and one token call per scope. API requests never hold its locks.
 """
 
@@ -15,18 +15,11 @@ from typing import Callable, Dict, Generic, Hashable, Optional, Tuple, TypeVar
 
 from ._jwt import jwt_expiry
 
-__all__ = ["Token", "TokenCache", "is_fresh"]
+__all__ = ["Freshness", "Token", "TokenCache"]
 
 K = TypeVar("K", bound=Hashable)
-
-
-def is_fresh(expires_on: Optional[float], now: float, margin: float) -> bool:
-    """Whether a token expiring at ``expires_on`` may still be used at ``now``.
-
-    A token is fresh while more than ``margin`` seconds remain. An unknown expiry (``None``, e.g. a
-    token that is not a JWT) is never fresh: such a token is used for the request at hand only.
-    """
-    return expires_on is not None and expires_on - now > margin
+Freshness = Callable[[Optional[float], float], bool]
+"""``fresh(expires_on, now)``: whether a token may still be served (see :mod:`._flow`)."""
 
 
 class Token:
@@ -52,24 +45,24 @@ class Token:
 class TokenCache(Generic[K]):
     """Fresh tokens by key, fetched at most once at a time per key.
 
-    :param margin: seconds before expiry at which a token stops being served.
+    :param fresh: the rule for serving a cached token, e.g. :func:`._flow.access_token_is_fresh`.
     :param clock: returns the current time in seconds since the epoch (``time.time``).
     """
 
-    def __init__(self, margin: float, clock: Callable[[], float] = time.time) -> None:
-        self._margin = margin
+    def __init__(self, fresh: Freshness, clock: Callable[[], float] = time.time) -> None:
+        self._fresh = fresh
         self._clock = clock
         self._tokens: Dict[K, Token] = {}
         self._locks: Dict[K, threading.Lock] = {}
         self._guard = threading.Lock()
 
     def __repr__(self) -> str:
-        return f"TokenCache(entries={len(self._tokens)}, margin={self._margin!r})"
+        return f"TokenCache(entries={len(self._tokens)})"
 
     def get(self, key: K) -> Optional[Token]:
         """Return the cached token for ``key`` if it is still fresh, else ``None``."""
         token = self._tokens.get(key)
-        if token is not None and is_fresh(token.expires_on, self._clock(), self._margin):
+        if token is not None and self._fresh(token.expires_on, self._clock()):
             return token
         return None
 
@@ -97,11 +90,6 @@ class TokenCache(Generic[K]):
         with self._guard:
             if self._tokens.get(key) is token:
                 del self._tokens[key]
-
-    def clear(self) -> None:
-        """Forget every token."""
-        with self._guard:
-            self._tokens.clear()
 
     def _lock_for(self, key: K) -> threading.Lock:
         with self._guard:
