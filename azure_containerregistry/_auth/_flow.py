@@ -88,25 +88,14 @@ def reexchange_after_refusal(*, refresh_token_was_cached: bool) -> bool:
     return refresh_token_was_cached
 
 
-def require_secure_origin(url: str) -> None:
+def require_secure_origin(url: ParsedURL) -> None:
     """Refuse to send tokens to ``url`` unless it is https or a loopback host.
 
-    :raises ServiceRequestError: ``url`` is plain http to a host that is not this machine, or is
-        not an http(s) URL that the strict parser reads as the transport would.
+    :raises ServiceRequestError: ``url`` is plain http to a host that is not this machine.
     """
-    try:
-        parsed = parse_strict(url)
-    except UnsafeURLError:
+    if url.scheme != "https" and not is_loopback_host(url.host):
         raise ServiceRequestError(
-            "Refusing to send registry tokens to a URL that is not a well-formed https URL."
-        ) from None
-    _require_secure(parsed)
-
-
-def _require_secure(parsed: ParsedURL) -> None:
-    if parsed.scheme != "https" and not is_loopback_host(parsed.host):
-        raise ServiceRequestError(
-            f"Refusing to send registry tokens over plain http to {parsed.host!r}: use https "
+            f"Refusing to send registry tokens over plain http to {url.host!r}: use https "
             "(plain http is allowed only for loopback hosts)."
         )
 
@@ -196,7 +185,7 @@ class ChallengeFlow:
             ) from None
         if parsed.origin != self._origin:
             return Destination(False, parsed.path)
-        _require_secure(parsed)
+        require_secure_origin(parsed)
         return Destination(True, parsed.path)
 
     def target(self, method: str, path: str) -> Optional[Target]:
