@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import subprocess
 import sys
 import urllib.error
@@ -83,7 +84,6 @@ def test_latency_setting_is_applied(registry: LocalRegistry, acr_http: RegistryH
 
 
 def test_server_survives_garbage(registry: LocalRegistry) -> None:
-    import socket
     with socket.create_connection(("127.0.0.1", registry.port), timeout=30) as sock:
         sock.sendall(b"NOT HTTP AT ALL\r\n\r\n")
         assert sock.recv(100).startswith(b"HTTP/1.1 400")
@@ -102,6 +102,35 @@ def test_chunked_request_bodies_are_read(registry: LocalRegistry) -> None:
     assert conn.getresponse().read()
     conn.close()
     assert registry.requests[-1].body_bytes == 4
+
+
+def _cut(sock: socket.socket) -> bool:
+    """Whether the peer closed ``sock`` without answering."""
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True
+
+
+@pytest.mark.timeout(10)
+def test_stop_cuts_idle_silent_and_slow_connections_and_closes_the_port() -> None:
+    registry = LocalRegistry().start()
+    keep_alive = RegistryHTTP(registry)
+    keep_alive.request("GET", "/v2/")  # answered; the connection now idles
+    silent = socket.create_connection(("127.0.0.1", registry.port), timeout=30)
+    slow = socket.create_connection(("127.0.0.1", registry.port), timeout=30)
+    registry.latency = 60.0
+    slow.sendall(b"GET /v2/ HTTP/1.1\r\nHost: x\r\n\r\n")
+    try:
+        registry.stop()
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", registry.port), timeout=5).close()
+        assert _cut(silent)
+        assert _cut(slow)
+    finally:
+        keep_alive.close()
+        silent.close()
+        slow.close()
 
 
 def _admin(registry: LocalRegistry, method: str, path: str, payload: Any = None) -> Any:
