@@ -227,7 +227,7 @@ class SecretCredential:
         return f"SecretCredential(calls={self.calls})"
 
 
-class RecordingTransport(RequestsTransport):
+class RecordingTransport(RequestsTransport):  # type: ignore[misc]
     """azure-core's ``RequestsTransport`` that records each ``send``'s keyword arguments and each
     ``sleep`` (retry back-off, ``Retry-After``) instead of sleeping."""
 
@@ -236,7 +236,7 @@ class RecordingTransport(RequestsTransport):
         self.sends: list[tuple[str, dict[str, Any]]] = []
         self.slept: list[float] = []
 
-    def send(self, request: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def send(self, request: Any, **kwargs: Any) -> Any:
         """Record ``(url, kwargs)``, then send for real."""
         self.sends.append((request.url, dict(kwargs)))
         return super().send(request, **kwargs)
@@ -563,17 +563,18 @@ class _Handler(BaseHTTPRequestHandler):
             return
         headers = _pairs(answer.headers)
         names = {name.lower() for name, _ in headers}
-        streamed = not isinstance(answer.body, (bytes, bytearray))
-        chunked = streamed and not names & {"content-length", "transfer-encoding"}
+        framed = bool(names & {"content-length", "transfer-encoding"})
+        body = answer.body
+        pieces: Iterable[bytes] = [bytes(body)] if isinstance(body, (bytes, bytearray)) else body
+        chunked = not isinstance(body, (bytes, bytearray)) and not framed
         if chunked:
             headers.append(("Transfer-Encoding", "chunked"))
-        elif not streamed and not names & {"content-length", "transfer-encoding"}:
-            headers.append(("Content-Length", str(len(answer.body))))  # type: ignore[arg-type]
+        elif isinstance(body, (bytes, bytearray)) and not framed:
+            headers.append(("Content-Length", str(len(body))))
         if any(n.lower() == "connection" and v.lower() == "close" for n, v in headers):
             self.close_connection = True
         status = f"HTTP/1.1 {answer.status} {_phrase(answer.status)}\r\n"
         head = status + "".join(f"{name}: {value}\r\n" for name, value in headers) + "\r\n"
-        pieces: Iterable[bytes] = [bytes(answer.body)] if not streamed else answer.body  # type: ignore[arg-type]
         if self.command == "HEAD":
             pieces = []
         try:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Callable, NamedTuple
 
 import pytest
 from azure.core.exceptions import HttpResponseError
-from azure.core.paging import ItemPaged
 from hostile import Answer, HostileServer, Route, client_for, routes
 
 from azure_containerregistry import ContainerRegistryClient
@@ -113,7 +112,7 @@ def test_catalog_next_link_leaving_the_route_raises_and_reaches_no_other_host(
     assert [s.target for s in hosts.registry.api_requests] == ["/acr/v1/_catalog"]
 
 
-LISTINGS: dict[str, tuple[str, Callable[[ContainerRegistryClient], ItemPaged[object]]]] = {
+LISTINGS: dict[str, tuple[str, Callable[[ContainerRegistryClient], Iterable[object]]]] = {
     "tags": ("/acr/v1/app/_tags", lambda c: c.list_tag_properties("app")),
     "manifests": ("/acr/v1/app/_manifests", lambda c: c.list_manifest_properties("app")),
 }
