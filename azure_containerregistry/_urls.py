@@ -137,7 +137,11 @@ def resolve_location(location: str, base_url: str) -> str:
         raise UnsafeURLError("location has characters that are not allowed unencoded")
     if location.startswith("//"):
         raise UnsafeURLError("scheme-relative location")
-    return parse_strict(urljoin(base_url, location)).url
+    try:
+        joined = urljoin(base_url, location)
+    except ValueError:
+        raise UnsafeURLError("location does not parse") from None
+    return parse_strict(joined).url
 
 
 def origin_of(url: str) -> Optional[Origin]:

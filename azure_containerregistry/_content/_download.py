@@ -100,8 +100,8 @@ class _BlobReader:
         content_range = response.headers.get("Content-Range", "").strip()
         if status == 206:
             match = _CONTENT_RANGE.match(content_range)
-            last = int(match.group(2)) if match else -1
-            if not match or int(match.group(1)) != offset or not offset <= last <= end:
+            final = int(match.group(2)) if match else -1
+            if not match or int(match.group(1)) != offset or not offset <= final <= end:
                 raise protocol_error(
                     f"registry answered range {content_range[:100]!r} to a request for bytes "
                     f"{offset}-{end}",
