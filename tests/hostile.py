@@ -18,10 +18,14 @@ A second instance with ``auth=False`` serves as the attacker's sink: anything th
 on record::
 
     with HostileServer() as registry, HostileServer(auth=False) as sink:
-        registry.handler = routes({("GET", "/acr/v1/_catalog"): Answer.json({"repositories": []})})
-        client = ContainerRegistryClient(registry.endpoint, registry.credential())
-        ...
+        link = f'<http://127.0.0.1:{sink.port}/acr/v1/_catalog>; rel="next"'
+        registry.handler = routes({("GET", "/acr/v1/_catalog"): Answer.json(
+            {"repositories": ["a"]}, headers=[("Link", link)])})
+        with client_for(registry) as client, pytest.raises(HttpResponseError):
+            list(client.list_repository_names())
         assert sink.requests == []
+
+``tests/conftest.py`` has them as fixtures: ``hostile``, ``sink`` and ``hostile_client``.
 """
 
 from __future__ import annotations
