@@ -3,6 +3,10 @@
 Server data is read-only; ``can_delete``, ``can_list``, ``can_read`` and ``can_write`` are
 settable and are what ``update_*`` sends. Models are built straight from the wire JSON and parse
 timestamps only when read, so listing thousands of items stays cheap.
+
+A registry is not ours to trust: a field of the wrong type or an unreadable timestamp reads as
+``None`` (or ``[]`` for a list) instead of raising, so one odd item cannot break a listing, a
+``repr`` or a comparison.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import sys
 import warnings
 from datetime import datetime
 from enum import Enum
+from types import MappingProxyType
 from typing import Any, ClassVar, Dict, List, Mapping, TypeVar, Union
 
 import isodate
@@ -26,6 +31,7 @@ __all__ = [
 ]
 
 Wire = Mapping[str, Any]
+_EMPTY: Wire = MappingProxyType({})
 _CHANGEABLE = (
     ("can_delete", "deleteEnabled"),
     ("can_list", "listEnabled"),
@@ -34,13 +40,50 @@ _CHANGEABLE = (
 )
 
 
-def _parse_time(value: str | None) -> datetime | None:
-    """ACR times carry up to 7 fractional digits and a ``Z``; 3.11's parser takes both."""
-    if value is None:
+def _parse_time(value: object) -> datetime | None:
+    """An ISO 8601 time, or None when ``value`` is missing or not one.
+
+    ACR times carry up to 7 fractional digits and a ``Z``: 3.11's ``fromisoformat`` takes both,
+    older ones take neither, so they use isodate. Both drop digits beyond microseconds.
+    """
+    if not isinstance(value, str):
         return None
-    if sys.version_info >= (3, 11):
-        return datetime.fromisoformat(value)
-    return isodate.parse_datetime(value)
+    try:
+        if sys.version_info >= (3, 11):
+            return datetime.fromisoformat(value)
+        parsed: datetime = isodate.parse_datetime(value)
+        return parsed
+    except (ValueError, OverflowError):  # isodate's ISO8601Error is a ValueError
+        return None
+
+
+def _mapping(value: object) -> Wire:
+    """``value`` if it is a JSON object, else an empty one."""
+    return value if isinstance(value, Mapping) else _EMPTY
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _count(value: object) -> int | None:
+    # bool is an int to Python, not to JSON.
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _flag(value: object) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _list_of(value: object, item_type: type | tuple[type, ...]) -> List[Any]:
+    """A copy of ``value`` if it is a JSON array of ``item_type`` only, else ``[]``.
+
+    A list with one odd item is read as malformed as a whole: keeping the rest would hide that
+    the server sent something else than we understand.
+    """
+    if isinstance(value, (list, tuple)) and all(isinstance(item, item_type) for item in value):
+        return list(value)
+    return []
 
 
 def _plain(value: Any) -> Any:
@@ -95,10 +138,10 @@ class _Changeable(_Model):
         self.can_read, self.can_write = can_read, can_write
 
     def _set_wire(self, wire: Wire) -> None:
-        self._wire = wire
-        changeable = wire.get("changeableAttributes") or {}
+        self._wire = _mapping(wire)
+        changeable = _mapping(self._wire.get("changeableAttributes"))
         for attribute, key in _CHANGEABLE:
-            setattr(self, attribute, changeable.get(key))
+            setattr(self, attribute, _flag(changeable.get(key)))
 
     def _changeable_attributes(self) -> ChangeableAttributes:
         """The flags as the PATCH body's wire model; unset (None) flags are not sent."""
@@ -143,19 +186,20 @@ class RepositoryProperties(_Changeable):
     def _from_wire(cls, wire: Wire) -> RepositoryProperties:
         self = cls.__new__(cls)
         self._set_wire(wire)
-        changeable = wire.get("changeableAttributes") or {}
-        self.teleport_enabled = changeable.get("teleportEnabled", wire.get("teleportEnabled"))
+        changeable = _mapping(self._wire.get("changeableAttributes"))
+        teleport = changeable.get("teleportEnabled", self._wire.get("teleportEnabled"))
+        self.teleport_enabled = _flag(teleport)
         return self
 
     @property
     def name(self) -> str | None:
         """Repository name, e.g. ``library/hello-world``."""
-        return self._wire.get("imageName")
+        return _text(self._wire.get("imageName"))
 
     @property
     def registry(self) -> str | None:
         """Login server of the registry."""
-        return self._wire.get("registry")
+        return _text(self._wire.get("registry"))
 
     @property
     def last_udpated_on(self) -> datetime | None:
@@ -167,11 +211,11 @@ class RepositoryProperties(_Changeable):
 
     @property
     def manifest_count(self) -> int | None:
-        return self._wire.get("manifestCount")
+        return _count(self._wire.get("manifestCount"))
 
     @property
     def tag_count(self) -> int | None:
-        return self._wire.get("tagCount")
+        return _count(self._wire.get("tagCount"))
 
     def _changeable_attributes(self) -> ChangeableAttributes:
         attributes = super()._changeable_attributes()
@@ -197,15 +241,15 @@ class _Artifact(_Changeable):
     @property
     def digest(self) -> str | None:
         """Digest of the manifest (for a tag: the manifest it points to)."""
-        return self._wire.get("digest")
+        return _text(self._wire.get("digest"))
 
     @property
     def repository_name(self) -> str | None:
-        return self._repository
+        return _text(self._repository)
 
     @property
     def registry(self) -> str | None:
-        return self._registry
+        return _text(self._registry)
 
 
 _A = TypeVar("_A", bound=_Artifact)
@@ -221,7 +265,7 @@ class ArtifactTagProperties(_Artifact):
 
     @property
     def name(self) -> str | None:
-        return self._wire.get("name")
+        return _text(self._wire.get("name"))
 
 
 class ArtifactManifestPlatform(_Model):
@@ -230,19 +274,19 @@ class ArtifactManifestPlatform(_Model):
     _fields = ("digest", "architecture", "operating_system")
 
     def __init__(self, wire: Wire) -> None:
-        self._wire = wire
+        self._wire = _mapping(wire)
 
     @property
     def digest(self) -> str | None:
-        return self._wire.get("digest")
+        return _text(self._wire.get("digest"))
 
     @property
     def architecture(self) -> Union[ArtifactArchitecture, str, None]:
-        return enum_or_str(ArtifactArchitecture, self._wire.get("architecture"))
+        return enum_or_str(ArtifactArchitecture, _text(self._wire.get("architecture")))
 
     @property
     def operating_system(self) -> Union[ArtifactOperatingSystem, str, None]:
-        return enum_or_str(ArtifactOperatingSystem, self._wire.get("os"))
+        return enum_or_str(ArtifactOperatingSystem, _text(self._wire.get("os")))
 
 
 class ArtifactManifestProperties(_Artifact):
@@ -258,11 +302,11 @@ class ArtifactManifestProperties(_Artifact):
     @property
     def fully_qualified_reference(self) -> str:
         """``<registry>/<repository>@sha256:<hex>``, what ``docker pull`` accepts."""
-        return f"{self._registry}/{self._repository}@{self.digest}"
+        return f"{self.registry}/{self.repository_name}@{self.digest}"
 
     @property
     def size_in_bytes(self) -> int | None:
-        return self._wire.get("imageSize")
+        return _count(self._wire.get("imageSize"))
 
     @property
     def size(self) -> int | None:
@@ -271,25 +315,26 @@ class ArtifactManifestProperties(_Artifact):
 
     @property
     def architecture(self) -> Union[ArtifactArchitecture, str, None]:
-        return enum_or_str(ArtifactArchitecture, self._wire.get("architecture"))
+        return enum_or_str(ArtifactArchitecture, _text(self._wire.get("architecture")))
 
     @property
     def operating_system(self) -> Union[ArtifactOperatingSystem, str, None]:
-        return enum_or_str(ArtifactOperatingSystem, self._wire.get("os"))
+        return enum_or_str(ArtifactOperatingSystem, _text(self._wire.get("os")))
 
     @property
     def tags(self) -> List[str]:
-        return list(self._wire.get("tags") or ())
+        return _list_of(self._wire.get("tags"), str)
 
     @property
     def media_type(self) -> str | None:
-        return self._wire.get("mediaType")
+        return _text(self._wire.get("mediaType"))
 
     @property
     def config_media_type(self) -> str | None:
-        return self._wire.get("configMediaType")
+        return _text(self._wire.get("configMediaType"))
 
     @property
     def references(self) -> List[ArtifactManifestPlatform]:
         """Child manifests of a multi-arch index; empty for a single image."""
-        return [ArtifactManifestPlatform(child) for child in self._wire.get("references") or ()]
+        children = _list_of(self._wire.get("references"), Mapping)
+        return [ArtifactManifestPlatform(child) for child in children]

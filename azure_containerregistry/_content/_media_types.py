@@ -46,11 +46,16 @@ MAX_MANIFEST_SIZE = 4 * 1024 * 1024
 def infer_media_type(document: Mapping[str, Any], default: str = OCI_IMAGE_MANIFEST) -> str:
     """The media type a manifest declares itself, else an index for ``manifests``, else ``default``.
 
+    Never raises: a document that is not a JSON object gets ``default``. A declared type is
+    returned as it is; the caller validates it before it becomes a header.
+
     >>> infer_media_type({"mediaType": DOCKER_MANIFEST, "schemaVersion": 2}) == DOCKER_MANIFEST
     True
     >>> infer_media_type({"schemaVersion": 2, "manifests": []}) == OCI_IMAGE_INDEX
     True
     """
+    if not isinstance(document, Mapping):
+        return default
     declared = document.get("mediaType")
     if isinstance(declared, str) and declared:
         return declared
