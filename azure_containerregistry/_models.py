@@ -79,7 +79,7 @@ def _list_of(value: object, item_type: type | tuple[type, ...]) -> List[Any]:
     """A copy of ``value`` if it is a JSON array of ``item_type`` only, else ``[]``.
 
     A list with one odd item is read as malformed as a whole: keeping the rest would hide that
-    the server sent something else than we understand.
+    the server sent something other than what we understand.
     """
     if isinstance(value, (list, tuple)) and all(isinstance(item, item_type) for item in value):
         return list(value)
