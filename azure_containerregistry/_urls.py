@@ -107,7 +107,7 @@ def parse_strict(url: str) -> ParsedURL:
     if "@" in ours.netloc or theirs.auth:
         raise UnsafeURLError("URL carries user information")
     netloc_host, _, port_text = ours.netloc.rpartition(":")
-    if not netloc_host or (netloc_host.startswith("[") != ours.netloc.startswith("[")):
+    if not netloc_host or ours.netloc.endswith("]"):  # no port (an IPv6 literal has colons)
         netloc_host, port_text = ours.netloc, ""
     if port_text and not port_text.isdigit():
         raise UnsafeURLError("URL has an invalid port")

@@ -180,6 +180,7 @@ def test_the_registry_is_reached_through_its_own_endpoint(
         ("http://localhost:5000", "localhost:5000"),
         ("http://127.0.0.2:1", "127.0.0.2:1"),
         ("http://[::1]:8080", "[::1]:8080"),
+        ("http://[::1]", "[::1]"),
     ],
 )
 def test_bare_hosts_get_https_and_loopback_may_use_http(endpoint: str, host: str) -> None:

@@ -101,9 +101,11 @@ LOOPBACK_ENDPOINTS = st.builds(
         st.ip_addresses(network="127.0.0.0/8").map(str),
         st.just("[::1]"),
     ),
-    # A port other than 80, which would be dropped; "http://[::1]" itself is refused today,
-    # because _urls.parse_strict reads the "1]" of an IPv6 literal without a port as its port.
-    st.integers(1, 65535).filter(lambda port: port != 80).map(lambda port: f":{port}"),
+    # No port, or one other than 80 (which would be dropped).
+    st.one_of(
+        st.just(""),
+        st.integers(1, 65535).filter(lambda port: port != 80).map(lambda port: f":{port}"),
+    ),
 )
 ENDPOINT_TEXT = st.one_of(
     ANY_TEXT,

@@ -108,7 +108,9 @@ def set_manifest(
     data = serialize_manifest(manifest)
     document = _parse(data, "manifest")
     if media_type == OCI_IMAGE_MANIFEST:
-        media_type = infer_media_type(document, OCI_IMAGE_MANIFEST)
+        media_type = validate_media_type(
+            infer_media_type(document, OCI_IMAGE_MANIFEST), "the manifest's mediaType"
+        )
     digest = compute_digest(data)
     answer = operations.put(repository, tag or digest, data, media_type, **kwargs)
     reported = answer.response.headers.get("Docker-Content-Digest")
