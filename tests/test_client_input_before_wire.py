@@ -44,3 +44,12 @@ def test_text_stream_is_refused_before_an_upload_session_opens(
         client.upload_blob("app", io.StringIO("text, not bytes"))  # type: ignore[arg-type]
     assert registry.requests == []
     assert registry.upload_sessions() == []
+
+
+def test_a_manifest_declaring_a_media_type_with_crlf_is_refused_before_sending(
+    registry: LocalRegistry, client: ContainerRegistryClient
+) -> None:
+    manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json\r\nX: 1"}
+    with pytest.raises(ValueError, match="mediaType"):
+        client.set_manifest("app", manifest)
+    assert registry.requests == []
