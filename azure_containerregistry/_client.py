@@ -20,26 +20,16 @@ from ._content import (
     set_manifest,
     upload_blob,
 )
-from ._enums import (
-    ArtifactManifestOrder,
-    ArtifactTagOrder,
-    ManifestOrder,
-    TagOrder,
-    order_by_value,
-)
-from ._models import (
-    ArtifactManifestProperties,
-    ArtifactTagProperties,
-    RepositoryProperties,
-)
+from ._enums import ArtifactManifestOrder, ArtifactTagOrder, ManifestOrder, TagOrder, order_by_value
+from ._models import ArtifactManifestProperties, ArtifactTagProperties, RepositoryProperties
 from ._paging import item_paged
 from ._pipeline import create_rest_client
-from ._rest._wire import Item
 from ._updates import patch_body
 from ._validation import (
     is_digest,
     validate_digest,
     validate_endpoint,
+    validate_page_size,
     validate_reference,
     validate_repository,
     validate_tag,
@@ -50,30 +40,6 @@ __all__ = ["ContainerRegistryClient"]
 DEFAULT_AUDIENCE = "https://containerregistry.azure.net"
 API_VERSIONS = ("2021-07-01", "2019-08-15-preview")
 _PREVIEW_API_VERSION = "2019-08-15-preview"
-
-
-def _results_per_page(value: int | None) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"results_per_page must be a positive int, not {value!r}")
-    return value
-
-
-def _repository(item: Item) -> RepositoryProperties:
-    return RepositoryProperties._from_wire(item.wire)
-
-
-def _tag(item: Item) -> ArtifactTagProperties:
-    return ArtifactTagProperties._from_wire(
-        item.wire, repository=item.repository, registry=item.registry
-    )
-
-
-def _manifest(item: Item) -> ArtifactManifestProperties:
-    return ArtifactManifestProperties._from_wire(
-        item.wire, repository=item.repository, registry=item.registry
-    )
 
 
 class ContainerRegistryClient:
@@ -149,7 +115,7 @@ class ContainerRegistryClient:
         :keyword int results_per_page: page size (the service default is 100, at most 1000).
         :rtype: ~azure.core.paging.ItemPaged[str]
         """
-        n = _results_per_page(results_per_page)
+        n = validate_page_size(results_per_page)
         repositories = self._rest.repositories
 
         def fetch(link: str | None) -> Any:
@@ -163,7 +129,8 @@ class ContainerRegistryClient:
         :raises ~azure.core.exceptions.ResourceNotFoundError: the repository does not exist.
         """
         name = validate_repository(repository)
-        return _repository(self._rest.repositories.get_properties(name, **kwargs))
+        item = self._rest.repositories.get_properties(name, **kwargs)
+        return RepositoryProperties._from_item(item)
 
     def update_repository_properties(
         self,
@@ -187,7 +154,8 @@ class ContainerRegistryClient:
              "can_read": can_read, "can_write": can_write},
             teleport=self._api_version == _PREVIEW_API_VERSION,
         )
-        return _repository(self._rest.repositories.update_properties(name, body, **kwargs))
+        item = self._rest.repositories.update_properties(name, body, **kwargs)
+        return RepositoryProperties._from_item(item)
 
     def delete_repository(self, repository: str, **kwargs: Any) -> None:
         """Delete a repository with all its tags and manifests; a missing one is not an error."""
@@ -210,13 +178,13 @@ class ContainerRegistryClient:
         """
         name = validate_repository(repository)
         orderby = order_by_value(order_by)
-        n = _results_per_page(results_per_page)
+        n = validate_page_size(results_per_page)
         tags = self._rest.tags
 
         def fetch(link: str | None) -> Any:
             return tags.list_page(name, n=n, orderby=orderby, link=link, **kwargs)
 
-        return item_paged(fetch, _tag)
+        return item_paged(fetch, ArtifactTagProperties._from_item)
 
     def get_tag_properties(self, repository: str, tag: str, **kwargs: Any) -> ArtifactTagProperties:
         """Get a tag's properties.
@@ -224,7 +192,7 @@ class ContainerRegistryClient:
         :raises ~azure.core.exceptions.ResourceNotFoundError: the repository or tag does not exist.
         """
         name, tag = validate_repository(repository), validate_tag(tag)
-        return _tag(self._rest.tags.get_properties(name, tag, **kwargs))
+        return ArtifactTagProperties._from_item(self._rest.tags.get_properties(name, tag, **kwargs))
 
     def update_tag_properties(
         self,
@@ -245,7 +213,8 @@ class ContainerRegistryClient:
             {"can_delete": can_delete, "can_list": can_list,
              "can_read": can_read, "can_write": can_write},
         )
-        return _tag(self._rest.tags.update_properties(name, tag, body, **kwargs))
+        item = self._rest.tags.update_properties(name, tag, body, **kwargs)
+        return ArtifactTagProperties._from_item(item)
 
     def delete_tag(self, repository: str, tag: str, **kwargs: Any) -> None:
         """Delete a tag (not the manifest it points to); a missing tag is not an error."""
@@ -269,13 +238,13 @@ class ContainerRegistryClient:
         """
         name = validate_repository(repository)
         orderby = order_by_value(order_by)
-        n = _results_per_page(results_per_page)
+        n = validate_page_size(results_per_page)
         manifests = self._rest.manifests
 
         def fetch(link: str | None) -> Any:
             return manifests.list_page(name, n=n, orderby=orderby, link=link, **kwargs)
 
-        return item_paged(fetch, _manifest)
+        return item_paged(fetch, ArtifactManifestProperties._from_item)
 
     def _digest_of(self, repository: str, tag_or_digest: str, **kwargs: Any) -> str:
         """The digest for a tag or digest: a tag costs one lookup, a digest nothing."""
@@ -294,7 +263,8 @@ class ContainerRegistryClient:
         """
         name = validate_repository(repository)
         digest = self._digest_of(name, tag_or_digest, **kwargs)
-        return _manifest(self._rest.manifests.get_properties(name, digest, **kwargs))
+        item = self._rest.manifests.get_properties(name, digest, **kwargs)
+        return ArtifactManifestProperties._from_item(item)
 
     def update_manifest_properties(
         self,
@@ -316,7 +286,8 @@ class ContainerRegistryClient:
              "can_read": can_read, "can_write": can_write},
         )
         digest = self._digest_of(name, tag_or_digest, **kwargs)
-        return _manifest(self._rest.manifests.update_properties(name, digest, body, **kwargs))
+        item = self._rest.manifests.update_properties(name, digest, body, **kwargs)
+        return ArtifactManifestProperties._from_item(item)
 
     def delete_manifest(self, repository: str, tag_or_digest: str, **kwargs: Any) -> None:
         """Delete a manifest and every tag pointing at it; a missing digest is not an error.

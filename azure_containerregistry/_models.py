@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Dict, List, Mapping, TypeVar, Union
 import isodate
 
 from ._enums import ArtifactArchitecture, ArtifactOperatingSystem, enum_or_str
+from ._rest._wire import Item
 from ._rest.models import ChangeableAttributes
 
 __all__ = [
@@ -180,6 +181,11 @@ class RepositoryProperties(_Changeable):
         self.teleport_enabled = teleport_enabled
 
     @classmethod
+    def _from_item(cls, item: Item) -> RepositoryProperties:
+        """From the REST layer's checked item."""
+        return cls._from_wire(item.wire)
+
+    @classmethod
     def _from_wire(cls, wire: Wire) -> RepositoryProperties:
         self = cls.__new__(cls)
         self._set_wire(wire)
@@ -225,6 +231,11 @@ class _Artifact(_Changeable):
 
     _repository: str | None = None
     _registry: str | None = None
+
+    @classmethod
+    def _from_item(cls: type[_A], item: Item) -> _A:
+        """From the REST layer's checked item: its fields and where it lives."""
+        return cls._from_wire(item.wire, repository=item.repository, registry=item.registry)
 
     @classmethod
     def _from_wire(

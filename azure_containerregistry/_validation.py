@@ -21,6 +21,7 @@ __all__ = [
     "validate_digest",
     "validate_endpoint",
     "validate_media_type",
+    "validate_page_size",
     "validate_reference",
     "validate_repository",
     "validate_tag",
@@ -89,6 +90,15 @@ def validate_tag(value: object, argument: str = "tag") -> str:
             "or '-', not starting with '.' or '-'"
         )
     return tag
+
+
+def validate_page_size(value: object, argument: str = "results_per_page") -> int | None:
+    """Return ``value`` if it is None or a positive int (a listing's page size)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{argument} must be a positive int, not {value!r}")
+    return value
 
 
 def is_digest(value: str) -> bool:
