@@ -15,7 +15,6 @@ import logging
 import types
 from typing import Any, Iterable, Literal, Optional, Tuple, Union
 
-from azure.core.exceptions import ServiceResponseError
 from azure.core.pipeline import PipelineRequest, PipelineResponse
 from azure.core.pipeline.policies import (
     HttpLoggingPolicy,
@@ -24,6 +23,7 @@ from azure.core.pipeline.policies import (
     RetryPolicy,
 )
 
+from ._errors import protocol_error
 from ._redaction import REDACTED, redact_header, redact_text, secrets_of
 from ._urls import UnsafeURLError, resolve_location
 
@@ -75,7 +75,8 @@ class CheckedRedirectPolicy(RedirectPolicy):  # type: ignore[type-arg]
         try:
             return resolve_location(location, response.http_request.url)
         except UnsafeURLError as exc:
-            raise ServiceResponseError(f"registry redirected to an unusable URL: {exc}") from None
+            error = protocol_error(f"redirect Location refused: {exc}", response.http_response)
+        raise error
 
 
 def _headers(headers: Iterable[Tuple[str, str]], secrets: Iterable[str]) -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Optional, Protocol
 
 from azure.core.credentials import TokenCredential
-from azure.core.exceptions import ClientAuthenticationError
 
+from .._errors import protocol_error
 from ._token_cache import Token
 
 __all__ = ["AccessTokenAnswer", "RefreshTokenAnswer", "TokenClient", "TokenOperations"]
@@ -104,6 +104,6 @@ class TokenClient:
 
 
 def _required(value: Optional[str], field: str) -> str:
-    if not value:
-        raise ClientAuthenticationError(message=f"The registry's token response has no {field}")
+    if not value:  # the REST layer checks answers; this guards other TokenOperations
+        raise protocol_error(f"token answer has no {field}")
     return value

@@ -135,14 +135,17 @@ class AuthenticationOperations:
         self._api_version = api_version
         self._deserialize = Deserializer(self.models)  # type: ignore[no-untyped-call]
 
-    def _send(self, operation: str, request: HttpRequest, model: str, **kwargs: Any) -> Any:
+    def _send(
+        self, operation: str, request: HttpRequest, model: str, field: str, **kwargs: Any
+    ) -> Any:
+        """Send a token request; the answer must be a JSON object with a non-empty ``field``."""
         document, response = self._sender.json(request, what=operation, **kwargs)
-        if isinstance(document, dict):
+        if isinstance(document, dict) and isinstance(document.get(field), str) and document[field]:
             try:
                 return self._deserialize(model, document)
             except Exception:  # msrest's errors quote the data: not one of them is shown
                 pass
-        raise protocol_error(f"{operation} answer is not a token object", response)
+        raise protocol_error(f"{operation} answer has no {field}", response)
 
     def exchange_aad_access_token_for_acr_refresh_token(
         self,
@@ -162,7 +165,9 @@ class AuthenticationOperations:
             access_token=access_token,
             api_version=self._api_version,
         )
-        result: AcrRefreshToken = self._send("Token exchange", request, "AcrRefreshToken", **kwargs)
+        result: AcrRefreshToken = self._send(
+            "Token exchange", request, "AcrRefreshToken", "refresh_token", **kwargs
+        )
         return result
 
     def exchange_acr_refresh_token_for_acr_access_token(
@@ -181,5 +186,7 @@ class AuthenticationOperations:
             grant_type=grant_type,
             api_version=self._api_version,
         )
-        result: AcrAccessToken = self._send("Token request", request, "AcrAccessToken", **kwargs)
+        result: AcrAccessToken = self._send(
+            "Token request", request, "AcrAccessToken", "access_token", **kwargs
+        )
         return result
