@@ -232,3 +232,19 @@ def test_a_blob_redirect_to_another_origin_is_followed_without_the_token(
     assert b"".join(hostile_client.download_blob("app", DIGEST)) == BLOB
     assert sink.requests, "the redirect was not followed"
     assert [s.authorization for s in sink.requests] == [None] * len(sink.requests)
+
+
+@pytest.mark.parametrize("template", [
+    "http://127.0.0.1:{r}\\@127.0.0.1:{s}/storage/blob",
+    "http://127.0.0.1:{s}\\@127.0.0.1:{r}/storage/blob",
+    "http://127.0.0.1:{r}@127.0.0.1:{s}/storage/blob",
+    "//127.0.0.1:{s}/storage/blob",
+], ids=["backslash-splice", "reverse-backslash-splice", "userinfo-splice", "scheme-relative"])
+def test_a_blob_redirect_splice_raises_and_reaches_no_other_host(
+    hosts: Hosts, template: str
+) -> None:
+    hosts.registry.handler = routes(
+        {("GET", f"/v2/app/blobs/{DIGEST}"): Answer(307, [("Location", hosts.fill(template))])})
+    with client_for(hosts.registry) as client, pytest.raises(HttpResponseError, match="redirect"):
+        client.download_blob("app", DIGEST)
+    assert hosts.outsiders() == []
