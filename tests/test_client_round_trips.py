@@ -134,7 +134,8 @@ def test_eight_threads_share_one_client_without_extra_exchanges(
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
     assert errors == []
     assert _token_calls(registry, "/oauth2/exchange") == 1
     assert _token_calls(registry, "/oauth2/token") == 2  # one per repository scope

@@ -248,7 +248,8 @@ def test_upload_reads_pipes_with_short_reads(
     feeder.start()
     with os.fdopen(read_end, "rb", buffering=0) as reader:
         digest, size = upload_blob(client.blobs, "piped", reader, chunk_size=CHUNK)
-    feeder.join()
+    feeder.join(timeout=30)
+    assert not feeder.is_alive()
     assert size == len(payload)
     assert b"".join(download_blob(client.blobs, "piped", digest)) == payload
     assert [r.body_bytes for r in v2(registry) if r.body_bytes] == [CHUNK, CHUNK, 99]

@@ -103,7 +103,7 @@ def liar() -> Iterator[LyingRegistry]:
     thread.start()
     yield server
     server.shutdown()
-    thread.join()
+    thread.join(timeout=10)
     server.server_close()
 
 
