@@ -34,14 +34,13 @@ import base64
 import contextlib
 import json
 import secrets
-import selectors
 import socket
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from types import TracebackType
 from typing import Any, Callable, Union
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -50,6 +49,7 @@ from azure.core.credentials import AccessToken, AccessTokenInfo
 from azure.core.pipeline.transport import RequestsTransport
 
 from azure_containerregistry import ContainerRegistryClient
+from azure_containerregistry.testing._http import StoppableHTTPServer
 
 __all__ = [
     "Answer",
@@ -443,72 +443,16 @@ def client_for(server: HostileServer, **kwargs: Any) -> ContainerRegistryClient:
     return ContainerRegistryClient(server.endpoint, server.credential(), **kwargs)
 
 
-class _Server(ThreadingHTTPServer):
-    """Accepts in a selector loop that :meth:`stop` wakes at once; tracks every connection."""
-
-    daemon_threads = True
-    block_on_close = False
-    allow_reuse_address = True
+class _Server(StoppableHTTPServer):
+    """LocalRegistry's stoppable server, with small send buffers so byte counts stay honest."""
 
     def __init__(self, address: tuple[str, int], owner: HostileServer) -> None:
         super().__init__(address, _Handler)
         self.owner = owner
-        self.stopping = threading.Event()
-        self._wake_r, self._wake_w = socket.socketpair()
-        self._guard = threading.Lock()
-        self._connections: set[socket.socket] = set()
-        self._workers: list[threading.Thread] = []
 
-    def serve(self) -> None:
-        """Accept connections until :meth:`stop`."""
-        with selectors.DefaultSelector() as selector:
-            selector.register(self.socket, selectors.EVENT_READ)
-            selector.register(self._wake_r, selectors.EVENT_READ)
-            while not self.stopping.is_set():
-                for key, _ in selector.select():
-                    if key.fileobj is self.socket and not self.stopping.is_set():
-                        self._accept()
-
-    def _accept(self) -> None:
-        try:
-            connection, address = self.get_request()
-        except OSError:
-            return
+    def configure_connection(self, connection: socket.socket) -> None:
         connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.owner.send_buffer)
         connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        thread = threading.Thread(target=self.process_request_thread,
-                                  args=(connection, address), daemon=True)
-        with self._guard:
-            self._connections.add(connection)
-            self._workers.append(thread)
-        thread.start()
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._guard:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def stop(self) -> None:
-        """Wake the accept loop and cut every open connection."""
-        self.stopping.set()
-        with contextlib.suppress(OSError):
-            self._wake_w.send(b"x")
-        with self._guard:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-
-    def close(self) -> None:
-        """Close the port; give connection threads a moment to notice their sockets are gone."""
-        self.server_close()
-        self._wake_r.close()
-        self._wake_w.close()
-        deadline = time.monotonic() + _JOIN_TIMEOUT
-        with self._guard:
-            threads = list(self._workers)
-        for thread in threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients hanging up on a hostile server is the normal case: stay quiet."""

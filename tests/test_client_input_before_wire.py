@@ -49,7 +49,8 @@ def test_text_stream_is_refused_before_an_upload_session_opens(
 def test_a_manifest_declaring_a_media_type_with_crlf_is_refused_before_sending(
     registry: LocalRegistry, client: ContainerRegistryClient
 ) -> None:
-    manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json\r\nX: 1"}
+    media_type = "application/vnd.oci.image.manifest.v1+json\r\nX: 1"
+    manifest = {"schemaVersion": 2, "mediaType": media_type}
     with pytest.raises(ValueError, match="mediaType"):
         client.set_manifest("app", manifest)
     assert registry.requests == []

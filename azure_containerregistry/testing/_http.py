@@ -223,12 +223,13 @@ def _phrase(status: int) -> str:
         return "Unknown"
 
 
-class RegistryHTTPServer(ThreadingHTTPServer):
-    """Threaded server that hands every parsed request to ``dispatch``.
+class StoppableHTTPServer(ThreadingHTTPServer):
+    """Threaded HTTP server that stops at once, idle keep-alive connections included.
 
     :meth:`serve` accepts in a selector loop that :meth:`stop` wakes at once (``serve_forever``
     would finish its poll interval first), and every accepted connection is tracked from the
-    moment it is accepted, so :meth:`stop` can cut idle keep-alive connections too.
+    moment it is accepted, so :meth:`stop` can cut idle keep-alive connections too. Subclasses
+    may tune accepted sockets in :meth:`configure_connection`.
     """
 
     daemon_threads = True
@@ -237,27 +238,17 @@ class RegistryHTTPServer(ThreadingHTTPServer):
     request_queue_size = 128
 
     def __init__(
-        self,
-        address: tuple[str, int],
-        dispatch: Callable[[Request], Response],
-        ssl_context: ssl.SSLContext | None = None,
+        self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]
     ) -> None:
-        super().__init__(address, _Handler)
-        self.dispatch = dispatch
+        super().__init__(address, handler)
         self.stopping = threading.Event()
-        self._ids = itertools.count(1)
-        self._ids_lock = threading.Lock()
+        self._guard = threading.Lock()
         self._open: set[Any] = set()
         self._workers: list[threading.Thread] = []
         self._wake_r, self._wake_w = socket.socketpair()
-        if ssl_context is not None:
-            self.socket = ssl_context.wrap_socket(self.socket, server_side=True,
-                                                  do_handshake_on_connect=False)
 
-    def next_connection_id(self) -> int:
-        """A fresh id for a newly accepted TCP connection."""
-        with self._ids_lock:
-            return next(self._ids)
+    def configure_connection(self, connection: socket.socket) -> None:
+        """Called with every accepted socket before its handler thread starts."""
 
     def serve(self) -> None:
         """Accept connections until :meth:`stop` (run it in a thread)."""
@@ -274,9 +265,10 @@ class RegistryHTTPServer(ThreadingHTTPServer):
             connection, address = self.get_request()
         except OSError:
             return
+        self.configure_connection(connection)
         worker = threading.Thread(target=self.process_request_thread,
                                   args=(connection, address), daemon=True)
-        with self._ids_lock:
+        with self._guard:
             self._open.add(connection)
             self._workers = [w for w in self._workers if w.is_alive()]
             self._workers.append(worker)
@@ -284,7 +276,7 @@ class RegistryHTTPServer(ThreadingHTTPServer):
 
     def shutdown_request(self, request: Any) -> None:
         """Forget a finished connection, then close it."""
-        with self._ids_lock:
+        with self._guard:
             self._open.discard(request)
         super().shutdown_request(request)
 
@@ -297,7 +289,7 @@ class RegistryHTTPServer(ThreadingHTTPServer):
 
     def close_connections(self) -> None:
         """Shut down every open client connection (their handler threads then exit)."""
-        with self._ids_lock:
+        with self._guard:
             sockets = list(self._open)
         for sock in sockets:
             with contextlib.suppress(OSError):
@@ -309,10 +301,32 @@ class RegistryHTTPServer(ThreadingHTTPServer):
         self._wake_r.close()
         self._wake_w.close()
         deadline = time.monotonic() + STOP_JOIN_TIMEOUT
-        with self._ids_lock:
+        with self._guard:
             workers = list(self._workers)
         for worker in workers:
             worker.join(max(0.0, deadline - time.monotonic()))
+
+
+class RegistryHTTPServer(StoppableHTTPServer):
+    """Stoppable threaded server that hands every parsed request to ``dispatch``."""
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        dispatch: Callable[[Request], Response],
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        super().__init__(address, _Handler)
+        self.dispatch = dispatch
+        self._ids = itertools.count(1)
+        if ssl_context is not None:
+            self.socket = ssl_context.wrap_socket(self.socket, server_side=True,
+                                                  do_handshake_on_connect=False)
+
+    def next_connection_id(self) -> int:
+        """A fresh id for a newly accepted TCP connection."""
+        with self._guard:
+            return next(self._ids)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Client disconnects and TLS failures are normal in fault tests: stay quiet."""
