@@ -8,18 +8,7 @@ from typing import Any, Sequence, Type, Union
 from azure.core.credentials import TokenCredential
 from azure.core.paging import ItemPaged
 
-from ._content import (
-    DEFAULT_CHUNK_SIZE,
-    OCI_IMAGE_MANIFEST,
-    BlobInput,
-    DownloadBlobStream,
-    GetManifestResult,
-    ManifestInput,
-    download_blob,
-    get_manifest,
-    set_manifest,
-    upload_blob,
-)
+from ._content._methods import ContentMethods
 from ._enums import ArtifactManifestOrder, ArtifactTagOrder, ManifestOrder, TagOrder, order_by_value
 from ._models import ArtifactManifestProperties, ArtifactTagProperties, RepositoryProperties
 from ._paging import item_paged
@@ -27,7 +16,6 @@ from ._pipeline import create_rest_client
 from ._updates import patch_body
 from ._validation import (
     is_digest,
-    validate_digest,
     validate_endpoint,
     validate_page_size,
     validate_reference,
@@ -42,7 +30,7 @@ API_VERSIONS = ("2021-07-01", "2019-08-15-preview")
 _PREVIEW_API_VERSION = "2019-08-15-preview"
 
 
-class ContainerRegistryClient:
+class ContainerRegistryClient(ContentMethods):
     """Read, update and delete the repositories, tags and manifests of one registry.
 
     :param endpoint: the registry's URL, ``https://<name>.azurecr.io``; a bare host gets
@@ -296,81 +284,6 @@ class ContainerRegistryClient:
         """
         name = validate_repository(repository)
         self._rest.manifests.delete(name, self._digest_of(name, tag_or_digest, **kwargs), **kwargs)
-
-    # -- OCI content ------------------------------------------------------------------------
-
-    def set_manifest(
-        self,
-        repository: str,
-        manifest: ManifestInput,
-        *,
-        tag: str | None = None,
-        media_type: str = OCI_IMAGE_MANIFEST,
-        **kwargs: Any,
-    ) -> str:
-        """Push a manifest (dict, exact bytes, stream or :class:`GetManifestResult`).
-
-        The digest is computed before the write and checked against the registry's after it.
-
-        :keyword tag: tag to give it; without one it is stored by digest only.
-        :keyword media_type: its media type; by default taken from the manifest's ``mediaType``.
-        :returns: the manifest's digest.
-        :raises DigestValidationError: the registry stored something else.
-        :raises ValueError: a bad argument, or a manifest over 4 MiB, before any request.
-        """
-        return set_manifest(
-            self._rest.manifest_content, repository, manifest, tag=tag, media_type=media_type,
-            **kwargs,
-        )
-
-    def get_manifest(self, repository: str, tag_or_digest: str, **kwargs: Any) -> GetManifestResult:
-        """Pull a manifest by tag or digest; its bytes are verified against the digest.
-
-        :raises DigestValidationError: the content does not match its digest.
-        :raises ~azure.core.exceptions.ResourceNotFoundError: no such manifest.
-        """
-        return get_manifest(self._rest.manifest_content, repository, tag_or_digest, **kwargs)
-
-    def upload_blob(
-        self,
-        repository: str,
-        data: BlobInput,
-        *,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
-        **kwargs: Any,
-    ) -> tuple[str, int]:
-        """Upload a blob from bytes or any binary readable, streamed in ``chunk_size`` pieces.
-
-        Each byte is sent once; a blob the registry already has is not sent again; a failed
-        upload is cancelled so no session is left behind.
-
-        :returns: ``(digest, size)``.
-        :raises DigestValidationError: the registry stored other content than was sent.
-        """
-        return upload_blob(self._rest.blobs, repository, data, chunk_size=chunk_size, **kwargs)
-
-    def download_blob(
-        self,
-        repository: str,
-        digest: str,
-        *,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
-        **kwargs: Any,
-    ) -> DownloadBlobStream:
-        """Download a blob as a stream of chunks over one connection; digest checked at the end.
-
-        ``client.download_blob(repo, digest).readinto_file(path)`` writes it to a file that
-        appears only once the digest matched.
-
-        :raises ~azure.core.exceptions.ResourceNotFoundError: no such blob.
-        """
-        return download_blob(
-            self._rest.blobs, repository, digest, chunk_size=chunk_size, **kwargs
-        )
-
-    def delete_blob(self, repository: str, digest: str, **kwargs: Any) -> None:
-        """Delete a blob; a missing blob is not an error."""
-        self._rest.blobs.delete(validate_repository(repository), validate_digest(digest), **kwargs)
 
     # -- lifecycle --------------------------------------------------------------------------
 
