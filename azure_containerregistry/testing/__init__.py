@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ._http import RequestRecord
 from ._registry import LocalRegistry
+from ._throttle import Throttle
 from ._tokens import LocalCredential
 
-__all__ = ["LocalCredential", "LocalRegistry", "RequestRecord"]
+__all__ = ["LocalCredential", "LocalRegistry", "RequestRecord", "Throttle"]

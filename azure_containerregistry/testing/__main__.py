@@ -9,6 +9,7 @@ import threading
 from collections.abc import Sequence
 
 from ._registry import LocalRegistry
+from ._throttle import Throttle
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,10 +26,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                        help="answer blob GETs with 307 to a storage URL on host localhost")
     serve.add_argument("--seed-demo", action="store_true",
                        help="add library/hello (latest, v1) and multi (an amd64/arm64 index)")
+    serve.add_argument("--reads-per-minute", type=int, metavar="N",
+                       help="answer 429 with Retry-After beyond N GET/HEAD a minute (like ACR)")
+    serve.add_argument("--writes-per-minute", type=int, metavar="N",
+                       help="answer 429 beyond N PUT/PATCH/POST/DELETE a minute (like ACR)")
     args = parser.parse_args(argv)
+    throttle = None
+    if args.reads_per_minute or args.writes_per_minute:
+        throttle = Throttle(reads_per_minute=args.reads_per_minute,
+                            writes_per_minute=args.writes_per_minute)
     registry = LocalRegistry(anonymous_pull=args.anonymous_pull, certfile=args.cert,
                              keyfile=args.key, host=args.host, port=args.port,
-                             storage_redirect=args.storage_redirect)
+                             storage_redirect=args.storage_redirect, throttle=throttle)
     if args.seed_demo:
         registry.add_image("library/hello", tags=["latest", "v1"])
         registry.add_index("multi", tags=["latest"])

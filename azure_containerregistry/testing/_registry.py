@@ -32,6 +32,7 @@ from ._http import (
 )
 from ._protocol import RegistryError
 from ._store import Store, attributes_from_kwargs
+from ._throttle import Throttle
 from ._tokens import LocalCredential, TokenIssuer
 
 _COMMON_HEADERS = {
@@ -62,6 +63,7 @@ class LocalRegistry:
         storage_redirect: bool = False,
         audiences: Sequence[str] = ("https://containerregistry.azure.net",
                                     "https://management.azure.com"),
+        throttle: Throttle | None = None,
     ) -> None:
         self.anonymous_pull = anonymous_pull
         self.access_token_lifetime = access_token_lifetime
@@ -71,6 +73,7 @@ class LocalRegistry:
         self.storage_redirect = storage_redirect
         self.audiences = tuple(a.rstrip("/") for a in audiences)
         self.latency = 0.0
+        self.throttle = throttle  # read/write budgets per minute, answered 429 when spent
         self.store = Store()
         self.issuer = TokenIssuer()
         self._faults = Faults()
@@ -244,6 +247,9 @@ class LocalRegistry:
             code = _FAULT_CODES.get(rule.status, "INJECTED_FAULT")
             response = self._error(RegistryError(rule.status, code, "injected failure", None,
                                                  headers=headers))
+        elif self.throttle is not None and (
+                refused := self.throttle.refuse(request.method, request.path)):
+            response = self._error(refused)
         else:
             response = self._answer(self._route, request)
             if rule is not None:
