@@ -9,17 +9,18 @@ it may lead to another origin (an upload front end), which then never sees the r
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from azure.core.rest import HttpRequest, HttpResponse
 
-from ..._errors import protocol_error
+from ..._errors import protocol_error, raise_for_status
 from ..._urls import UnsafeURLError, resolve_location
 from .._sender import Answer, Sender
 from ._base import quote_segment
 
 __all__ = [
+    "BlobStat",
     "BlobsOperations",
     "build_cancel_upload_request",
     "build_check_blob_request",
@@ -98,6 +99,13 @@ def build_delete_blob_request(name: str, digest: str) -> HttpRequest:
     return HttpRequest("DELETE", _blob_path(name, digest), headers={"Accept": "*/*"})
 
 
+class BlobStat(NamedTuple):
+    """What a ``HEAD`` tells about a blob the registry has."""
+
+    size: Optional[int]
+    """Its size from ``Content-Length``, or None when the registry did not say."""
+
+
 class BlobsOperations:
     """Send blob requests through the registry's send path and check their statuses.
 
@@ -153,10 +161,29 @@ class BlobsOperations:
         )  # fmt: skip
         return answer is not None
 
+    def stat(self, name: str, digest: str, **kwargs: Any) -> Optional[BlobStat]:
+        """``HEAD`` the blob: None when repository ``name`` does not have it.
+
+        A ``HEAD`` answer has no body, so a 404 cannot say *what* is unknown: on this route it
+        always means the blob is absent (a missing repository has no blobs either).
+        """
+        response = self._sender.send(build_check_blob_request(name, digest), **kwargs)
+        if response.status_code == 404:
+            response.close()
+            return None
+        raise_for_status(response, ok=(200,), what="blob check")
+        response.close()
+        length = response.headers.get("Content-Length", "")
+        return BlobStat(int(length) if length.isdigit() else None)
+
     def exists(self, name: str, digest: str, **kwargs: Any) -> bool:
         """Whether repository ``name`` already has the blob."""
-        request = build_check_blob_request(name, digest)
-        return self._sender.call_if_exists(request, what="blob check", **kwargs) is not None
+        return self.stat(name, digest, **kwargs) is not None
+
+    @property
+    def registry_origin(self) -> tuple[str, str, int]:
+        """``(scheme, host, port)`` of the registry: two clients with the same one share blobs."""
+        return self._sender.urls.origin
 
     def get(
         self,
