@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any, Sequence, Type, Union
 
-from azure.core.credentials import TokenCredential
+from azure.core.credentials import AzureNamedKeyCredential, TokenCredential
 from azure.core.paging import ItemPaged
 
 from ._content._methods import ContentMethods
@@ -36,7 +36,10 @@ class ContainerRegistryClient(ContentMethods):
     :param endpoint: the registry's URL, ``https://<name>.azurecr.io``; a bare host gets
         ``https://``. Plain ``http://`` is allowed only for loopback hosts.
     :param credential: an AAD token credential such as
-        :class:`azure.identity.DefaultAzureCredential`, or None for anonymous (read-only) access.
+        :class:`azure.identity.DefaultAzureCredential`; an
+        :class:`azure.core.credentials.AzureNamedKeyCredential` holding a username and password
+        (an admin user, or a repository-scoped token and one of its passwords); or None for
+        anonymous (read-only) access.
     :keyword str audience: AAD audience of the registry's cloud, by default
         ``https://containerregistry.azure.net``; the AAD scope is ``audience + "/.default"``.
     :keyword list[str] credential_scopes: seed-era way to give the AAD scope; wins over
@@ -67,7 +70,7 @@ class ContainerRegistryClient(ContentMethods):
     def __init__(
         self,
         endpoint: str,
-        credential: TokenCredential | None = None,
+        credential: TokenCredential | AzureNamedKeyCredential | None = None,
         *,
         audience: str = DEFAULT_AUDIENCE,
         api_version: str | None = None,

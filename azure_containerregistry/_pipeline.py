@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, List, Optional
 
 from azure.core import PipelineClient
-from azure.core.credentials import TokenCredential
+from azure.core.credentials import AzureNamedKeyCredential
 from azure.core.pipeline import Pipeline
 from azure.core.pipeline.policies import (
     CustomHookPolicy,
@@ -31,7 +31,7 @@ from azure.core.pipeline.policies import (
 from azure.core.pipeline.transport import HttpTransport, RequestsTransport
 
 from ._auth import ContainerRegistryChallengePolicy
-from ._auth._exchange import TokenClient
+from ._auth._exchange import RegistryCredential, TokenClient
 from ._policies import (
     DEFAULT_RETRY_AFTER_MAX,
     BoundedRetryPolicy,
@@ -91,9 +91,21 @@ def _seconds(kwargs: dict[str, Any], name: str, default: float) -> float:
     return float(value)
 
 
+def _check_credential(credential: Any) -> None:
+    """Refuse, before any request, a credential that could never sign in (a str, a tuple...)."""
+    if credential is None or isinstance(credential, AzureNamedKeyCredential):
+        return
+    if not callable(getattr(credential, "get_token", None)):
+        raise TypeError(
+            "credential must be a TokenCredential (e.g. DefaultAzureCredential), an "
+            "AzureNamedKeyCredential(username, password), or None; "
+            f"not {type(credential).__name__}"
+        )
+
+
 def create_rest_client(
     endpoint: str,
-    credential: Optional[TokenCredential],
+    credential: Optional[RegistryCredential],
     *,
     aad_scope: str,
     api_version: str = "2021-07-01",
@@ -102,7 +114,8 @@ def create_rest_client(
     """Build the REST client for ``endpoint``, authenticating with ``credential``.
 
     :param endpoint: normalised registry URL, ``https://<name>.azurecr.io``.
-    :param credential: AAD token credential, or None for anonymous access.
+    :param credential: AAD token credential, a registry username and password
+        (:class:`~azure.core.credentials.AzureNamedKeyCredential`), or None for anonymous access.
     :keyword aad_scope: AAD scope exchanged for ACR tokens.
     :keyword api_version: the ``/acr/v1`` API version.
     :keyword float connection_timeout: seconds to connect (default 10).
@@ -113,7 +126,9 @@ def create_rest_client(
         ``headers``, ``user_agent``, ``proxies``, ``connection_verify``, ``per_call_policies``,
         ``per_retry_policies``, ...
     :raises ValueError: a malformed endpoint or setting.
+    :raises TypeError: ``credential`` is none of those.
     """
+    _check_credential(credential)
     if not aad_scope:
         raise ValueError("aad_scope must be a non-empty AAD scope such as '<audience>/.default'")
     urls = RegistryUrls(endpoint)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Dict, NamedTuple, Optional, Pattern, Tuple
 
-__all__ = ["MAX_CHALLENGE_LENGTH", "BearerChallenge", "parse_challenge"]
+__all__ = ["MAX_CHALLENGE_LENGTH", "BearerChallenge", "offers_basic", "parse_challenge"]
 
 MAX_CHALLENGE_LENGTH = 64 * 1024
 """Longer ``WWW-Authenticate`` values are ignored: a real challenge is a few hundred characters."""
@@ -83,30 +83,7 @@ def parse_challenge(header: Optional[str]) -> Optional[BearerChallenge]:
     >>> parse_challenge('Bearer realm="https://r/token",service="r.io",scope="registry:catalog:*"')
     BearerChallenge(service='r.io', scope='registry:catalog:*', realm='https://r/token', error=None)
     """
-    if not isinstance(header, str) or not header or len(header) > MAX_CHALLENGE_LENGTH:
-        return None
-    bearer: Optional[Dict[str, str]] = None  # the Bearer challenge's parameters, once it starts
-    in_challenge = False
-    pos = 0
-    while pos < len(header):
-        if in_challenge:
-            param = _param(header, pos)
-            if param is not None:
-                name, value, pos = param
-                if bearer is not None:
-                    bearer.setdefault(name, value)
-                continue
-        start = _skip(_SPACE, header, pos)
-        scheme, end = _take(_SCHEME, header, start)
-        if not scheme:  # a stray "=" or ",": skip it with the space before it
-            pos = start + 1
-            continue
-        if bearer is not None:  # the Bearer challenge ended where the next one starts
-            break
-        in_challenge = True
-        if scheme.lower() == "bearer":
-            bearer = {}
-        pos = _skip(_SEPARATORS, header, end)
+    bearer = _find_challenge(header, "bearer")
     if bearer is None:
         return None
     return BearerChallenge(
@@ -115,3 +92,44 @@ def parse_challenge(header: Optional[str]) -> Optional[BearerChallenge]:
         realm=bearer.get("realm") or None,
         error=bearer.get("error") or None,
     )
+
+
+def offers_basic(header: Optional[str]) -> bool:
+    """Whether a ``WWW-Authenticate`` value holds a ``Basic`` challenge (plain HTTP Basic auth).
+
+    Registries that check an htpasswd file (CNCF distribution) answer ``401`` with one instead of
+    ACR's Bearer challenge. Same bounds as :func:`parse_challenge`.
+
+    >>> offers_basic('Basic realm="Registry Realm"')
+    True
+    """
+    return _find_challenge(header, "basic") is not None
+
+
+def _find_challenge(header: Optional[str], wanted: str) -> Optional[Dict[str, str]]:
+    """The parameters of the first challenge whose scheme is ``wanted`` (lower case), or None."""
+    if not isinstance(header, str) or not header or len(header) > MAX_CHALLENGE_LENGTH:
+        return None
+    found: Optional[Dict[str, str]] = None  # the wanted challenge's parameters, once it starts
+    in_challenge = False
+    pos = 0
+    while pos < len(header):
+        if in_challenge:
+            param = _param(header, pos)
+            if param is not None:
+                name, value, pos = param
+                if found is not None:
+                    found.setdefault(name, value)
+                continue
+        start = _skip(_SPACE, header, pos)
+        scheme, end = _take(_SCHEME, header, start)
+        if not scheme:  # a stray "=" or ",": skip it with the space before it
+            pos = start + 1
+            continue
+        if found is not None:  # the wanted challenge ended where the next one starts
+            break
+        in_challenge = True
+        if scheme.lower() == wanted:
+            found = {}
+        pos = _skip(_SEPARATORS, header, end)
+    return found

@@ -22,6 +22,11 @@ without a server. The policy asks, for each request:
 5. :meth:`ChallengeFlow.on_retry_response`: a ``401`` on the retry goes back to the caller, and
    the token it carried is forgotten. There is no second retry.
 
+A client signed in with a username and password also speaks plain HTTP Basic auth: a ``401``
+with a ``Basic`` challenge and no Bearer one (CNCF distribution with an htpasswd file) makes
+every later request to the registry's origin carry the username and password
+(:data:`BASIC`), and the request at hand is retried with them once.
+
 Token lifetimes are rules too: :func:`refresh_token_is_fresh` and :func:`access_token_is_fresh`
 take the time as an argument, and :func:`reexchange_after_refusal` says when a refresh token the
 token route refused is exchanged once more.
@@ -40,6 +45,7 @@ from ._scopes import predict_scope
 
 __all__ = [
     "ACCESS_TOKEN_MARGIN",
+    "BASIC",
     "REFRESH_TOKEN_MARGIN",
     "ChallengeFlow",
     "Destination",
@@ -117,6 +123,12 @@ class Target(NamedTuple):
     service: str
     scope: str
     guessed: bool = False
+    basic: bool = False
+    """Send the username and password (``Authorization: Basic``) instead of a token."""
+
+
+BASIC = Target("", "", basic=True)
+"""The target of a registry that asked for HTTP Basic auth: no service, no scope, no token."""
 
 
 class Verdict(NamedTuple):
@@ -141,10 +153,12 @@ class ChallengeFlow:
     :param guess_service: whether to try the endpoint's host as the service before any
         challenge. Signed-in clients do; anonymous clients do not, as they often talk to
         registries without any auth, where the guess would cost a failed token call.
+    :param basic: whether the client holds a username and password it may send as HTTP Basic
+        auth to a registry that asks for it.
     :raises ValueError: ``endpoint`` is not a URL the strict parser accepts.
     """
 
-    def __init__(self, endpoint: str, *, guess_service: bool) -> None:
+    def __init__(self, endpoint: str, *, guess_service: bool, basic: bool = False) -> None:
         try:
             parsed = parse_strict(endpoint)
         except UnsafeURLError as err:
@@ -156,6 +170,8 @@ class ChallengeFlow:
         login_server = host if port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
         self._guess: Optional[str] = login_server if guess_service else None
         self._probed = False
+        self._can_basic = basic
+        self._basic = False  # the registry asked for Basic auth on its API
 
     def __repr__(self) -> str:
         return f"ChallengeFlow(endpoint={self._endpoint!r}, service={self._service!r})"
@@ -191,8 +207,11 @@ class ChallengeFlow:
     def target(self, method: str, path: str) -> Optional[Target]:
         """The token to attach before sending ``method path``, or ``None`` to send without one.
 
-        ``None`` when the service is not known (nor guessed) or the scope cannot be predicted.
+        :data:`BASIC` once the registry asked for Basic auth; ``None`` when the service is not
+        known (nor guessed) or the scope cannot be predicted.
         """
+        if self._basic:
+            return BASIC
         service = self._service
         guessed = service is None
         if service is None:
@@ -213,15 +232,19 @@ class ChallengeFlow:
         what the ``401`` would have, without sending the body twice. A yes is claimed: other
         requests are not told to probe again, whatever the probe finds.
         """
-        if authorized or not has_body or self._service is not None or self._probed:
+        if authorized or not has_body or self._service is not None or self._probed or self._basic:
             return False
         self._probed = True
         return True
 
-    def probe_answered(self, challenge: Optional[BearerChallenge]) -> None:
-        """The probe's answer: a challenge names the service; anything else, nothing to learn."""
+    def probe_answered(
+        self, challenge: Optional[BearerChallenge], *, basic_offered: bool = False
+    ) -> None:
+        """The probe's answer: a challenge names the service, or asks for Basic auth."""
         if challenge is not None and challenge.service:
             self._service = challenge.service
+        elif basic_offered and self._can_basic:
+            self._basic = True
 
     def on_response(
         self,
@@ -230,6 +253,7 @@ class ChallengeFlow:
         sent: Optional[Target],
         *,
         rewindable: bool,
+        basic_offered: bool = False,
     ) -> Verdict:
         """What to do with the registry's answer to a request that carried ``sent``.
 
@@ -237,17 +261,23 @@ class ChallengeFlow:
         :param challenge: the answer's Bearer challenge, if it had one.
         :param sent: the token the request carried, or ``None``.
         :param rewindable: whether the request's body (if any) can be sent again.
+        :param basic_offered: whether the answer carried a ``Basic`` challenge.
         """
         if status != 401:
             if self._service is None:
                 self._probed = True  # answered without a challenge: nothing more to learn
-                if sent is not None:
+                if sent is not None and not sent.basic:
                     self._service = sent.service  # the guessed service was right
             return Verdict(forget_sent=False, retry=None)
+        if challenge is None and basic_offered and self._can_basic:
+            if sent is not None and sent.basic:
+                return Verdict(forget_sent=False, retry=None)  # the password was refused
+            self._basic = True
+            return Verdict(forget_sent=False, retry=BASIC if rewindable else None)
         if challenge is None or not challenge.service or not challenge.scope:
             return Verdict(forget_sent=False, retry=None)  # not ACR's challenge: the caller's
         self._service = challenge.service
-        rejected = sent is not None and (sent.service, sent.scope) == (
+        rejected = sent is not None and not sent.basic and (sent.service, sent.scope) == (
             challenge.service,
             challenge.scope,
         )

@@ -21,15 +21,21 @@ module only sends what the rules ask for):
    comes from ``POST {endpoint}/oauth2/exchange`` with the credential's AAD token. The challenge's
    ``realm`` is never used. Without a credential the token call is anonymous
    (``grant_type=password``) and there is no refresh token.
+   With a username and password (:class:`~azure.core.credentials.AzureNamedKeyCredential`) the
+   access token comes from ``GET {endpoint}/oauth2/token`` with HTTP Basic auth, and there is no
+   refresh token.
 5. Refresh tokens are cached per service and renewed when under 300 s remain; access tokens per
    ``(service, scope)`` until 30 s before they expire. A cached refresh token the token route
    rejects is dropped and exchanged again once. Concurrent callers wait for one fetch per key.
+6. A registry that answers ``401`` with a ``Basic`` challenge instead (distribution with an
+   htpasswd file) gets the username and password on every request to its origin, once it asked;
+   the request that learned it is retried once, like a Bearer challenge.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, NamedTuple, Optional
+from typing import Any, Callable, NamedTuple, Optional, Tuple
 
 from azure.core.exceptions import AzureError, HttpResponseError
 from azure.core.pipeline import PipelineRequest, PipelineResponse
@@ -37,7 +43,7 @@ from azure.core.pipeline.policies import HTTPPolicy
 from azure.core.rest import HttpRequest
 
 from ._body import RequestBody
-from ._challenge import BearerChallenge, parse_challenge
+from ._challenge import BearerChallenge, offers_basic, parse_challenge
 from ._exchange import TokenClient
 from ._flow import ChallengeFlow, Target
 from ._token_cache import Token
@@ -50,7 +56,7 @@ _MAX_DRAINED_BODY = 64 * 1024
 
 class _Sent(NamedTuple):
     target: Target
-    token: Token
+    token: Optional[Token]  # None for Basic auth
 
 
 class ContainerRegistryChallengePolicy(HTTPPolicy):  # type: ignore[type-arg]
@@ -66,7 +72,9 @@ class ContainerRegistryChallengePolicy(HTTPPolicy):  # type: ignore[type-arg]
         self, endpoint: str, token_client: TokenClient, *, clock: Callable[[], float] = time.time
     ) -> None:
         super().__init__()
-        self._flow = ChallengeFlow(endpoint, guess_service=not token_client.anonymous)
+        self._flow = ChallengeFlow(
+            endpoint, guess_service=not token_client.anonymous, basic=token_client.login
+        )
         self._tokens = RegistryTokens(token_client, clock)
 
     def __repr__(self) -> str:
@@ -82,28 +90,30 @@ class ContainerRegistryChallengePolicy(HTTPPolicy):  # type: ignore[type-arg]
         body = RequestBody(http_request.body)
         sent = self._authorize(request, destination.path)
         if self._flow.should_probe(has_body=body.present, authorized=sent is not None):
-            self._flow.probe_answered(self._probe(request))
+            challenge, basic_offered = self._probe(request)
+            self._flow.probe_answered(challenge, basic_offered=basic_offered)
             sent = self._authorize(request, destination.path)
 
         response = self.next.send(request)
         status = response.http_response.status_code
+        header = response.http_response.headers.get("WWW-Authenticate") if status == 401 else None
         verdict = self._flow.on_response(
             status,
-            _challenge(response) if status == 401 else None,
+            parse_challenge(header),
             sent.target if sent else None,
             rewindable=body.rewindable,
+            basic_offered=offers_basic(header),
         )
-        if verdict.forget_sent and sent:
+        if verdict.forget_sent and sent and sent.token:
             self._tokens.forget(sent.target.service, sent.target.scope, sent.token)
         if verdict.retry is None or not body.rewind():
             return response
 
         _release(response)
         retry = verdict.retry
-        token = self._tokens.get(retry.service, retry.scope)
-        _set_bearer(request, token)
+        token = self._attach(request, retry)
         response = self.next.send(request)
-        if self._flow.on_retry_response(response.http_response.status_code):
+        if self._flow.on_retry_response(response.http_response.status_code) and token:
             self._tokens.forget(retry.service, retry.scope, token)
         return response
 
@@ -113,21 +123,34 @@ class ContainerRegistryChallengePolicy(HTTPPolicy):  # type: ignore[type-arg]
         if target is None:
             return None
         try:
-            token = self._tokens.get(target.service, target.scope)
+            token = self._attach(request, target)
         except HttpResponseError:
             if not target.guessed:
                 raise
             self._flow.guess_refused()
             return None
-        _set_bearer(request, token)
         return _Sent(target, token)
 
-    def _probe(self, request: PipelineRequest[Any]) -> Optional[BearerChallenge]:
-        """``GET /v2/`` for the challenge, so a first body never goes out unauthorized."""
+    def _attach(self, request: PipelineRequest[Any], target: Target) -> Optional[Token]:
+        """Set ``Authorization`` for ``target``: its access token, or Basic (then ``None``)."""
+        headers = request.http_request.headers
+        if target.basic:
+            headers["Authorization"] = self._tokens.basic_authorization()
+            return None
+        token = self._tokens.get(target.service, target.scope)
+        headers["Authorization"] = f"Bearer {token.value}"
+        return token
+
+    def _probe(self, request: PipelineRequest[Any]) -> Tuple[Optional[BearerChallenge], bool]:
+        """``GET /v2/`` for the challenge, so a first body never goes out unauthorized.
+
+        :returns: the Bearer challenge, if any, and whether a Basic one was offered.
+        """
         probe = PipelineRequest(HttpRequest("GET", self._flow.probe_url), request.context)
         response = self.next.send(probe)
         _release(response)
-        return _challenge(response)
+        header = response.http_response.headers.get("WWW-Authenticate")
+        return parse_challenge(header), offers_basic(header)
 
 
 def _release(response: PipelineResponse[Any, Any]) -> None:
@@ -151,10 +174,3 @@ def _release(response: PipelineResponse[Any, Any]) -> None:
         if close is not None:
             close()
 
-
-def _challenge(response: PipelineResponse[Any, Any]) -> Optional[BearerChallenge]:
-    return parse_challenge(response.http_response.headers.get("WWW-Authenticate"))
-
-
-def _set_bearer(request: PipelineRequest[Any], token: Token) -> None:
-    request.http_request.headers["Authorization"] = f"Bearer {token.value}"

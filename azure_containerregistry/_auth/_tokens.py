@@ -35,6 +35,10 @@ class RegistryTokens:
     def __repr__(self) -> str:
         return f"RegistryTokens({self._client!r}, access={self._access!r})"
 
+    def basic_authorization(self) -> str:
+        """The client's username and password as an ``Authorization: Basic`` value."""
+        return self._client.basic_authorization()
+
     def get(self, service: str, scope: str) -> Token:
         """A fresh access token for ``scope`` at ``service``, from the cache or the token route.
 
@@ -49,7 +53,7 @@ class RegistryTokens:
         self._access.discard((service, scope), token)
 
     def _fetch(self, service: str, scope: str) -> Token:
-        if self._client.anonymous:
+        if not self._client.exchanges:  # anonymous, or a username and password
             return self._client.access_token(service, scope, None)
         refresh, fetched = self._refresh.get_or_fetch(
             service, lambda: self._client.refresh_token(service)

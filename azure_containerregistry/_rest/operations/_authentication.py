@@ -1,4 +1,6 @@
-"""Operation group for the token routes: ``POST /oauth2/exchange`` and ``POST /oauth2/token``.
+"""Operation group for the token routes: ``POST /oauth2/exchange``, ``POST /oauth2/token`` and
+``GET /oauth2/token`` (HTTP Basic auth with a username and password: an admin user or a
+scope-map token).
 
 Shaped like generated code: one request builder per operation, an operation group that sends
 them, and msrest models for the JSON answers. The group runs on the token pipeline, which has no
@@ -7,6 +9,7 @@ challenge policy (these routes are how the challenge is answered).
 
 from __future__ import annotations
 
+import base64
 from typing import Any, ClassVar, Dict, Optional
 
 from azure.core.rest import HttpRequest
@@ -22,9 +25,11 @@ __all__ = [
     "AuthenticationOperations",
     "build_exchange_aad_access_token_for_acr_refresh_token_request",
     "build_exchange_acr_refresh_token_for_acr_access_token_request",
+    "build_get_acr_access_token_from_login_request",
 ]
 
 _API_VERSION = "2021-07-01"
+_MAX_SCOPE_SHOWN = 200
 _HEADERS = {"Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded"}
 
 
@@ -117,6 +122,21 @@ def build_exchange_acr_refresh_token_for_acr_access_token_request(
     )
 
 
+def build_get_acr_access_token_from_login_request(
+    *, service: str, scope: str, username: str, password: str
+) -> HttpRequest:
+    """``GET /oauth2/token?service=&scope=`` with ``Authorization: Basic base64(user:password)``.
+
+    The secret travels in the header only, which the logging policies and errors redact.
+    """
+    pair = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+    return HttpRequest(
+        "GET",
+        "/oauth2/token",
+        params={"service": service, "scope": scope},
+        headers={"Accept": "application/json", "Authorization": f"Basic {pair}"},
+    )
+
 
 class AuthenticationOperations:
     """Token routes of the registry, sent through ``sender`` (on the auth-free token pipeline).
@@ -187,6 +207,31 @@ class AuthenticationOperations:
             api_version=self._api_version,
         )
         result: AcrAccessToken = self._send(
-            "Token request", request, "AcrAccessToken", "access_token", **kwargs
+            _token_request(scope), request, "AcrAccessToken", "access_token", **kwargs
         )
         return result
+
+    def get_acr_access_token_from_login(
+        self, service: str, scope: str, username: str, password: str, **kwargs: Any
+    ) -> AcrAccessToken:
+        """Get an ACR access token for ``scope`` with a username and password (Basic auth).
+
+        :raises ~azure.core.exceptions.ClientAuthenticationError: the password is wrong, or the
+            user (a scope-map token) may not use ``scope``; the message names the scope.
+        """
+        request = build_get_acr_access_token_from_login_request(
+            service=service, scope=scope, username=username, password=password
+        )
+        result: AcrAccessToken = self._send(
+            _token_request(scope), request, "AcrAccessToken", "access_token", **kwargs
+        )
+        return result
+
+
+def _token_request(scope: str) -> str:
+    """The operation's name in errors: it names the scope, which a scoped login may lack.
+
+    The scope may come from a server's challenge: it is shortened and shown with ``repr``.
+    """
+    shown = scope if len(scope) <= _MAX_SCOPE_SHOWN else scope[:_MAX_SCOPE_SHOWN] + "..."
+    return f"Token request for scope {shown!r}"
