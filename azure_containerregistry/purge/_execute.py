@@ -1,0 +1,144 @@
+"""The purge executor: run a plan's deletions wave by wave, rechecking each item first.
+
+A plan may be hours old when it runs (reviewed in a pull request, then applied), and a run may
+be interrupted. So every deletion is preceded by a read of what could have changed: a tag that
+now points elsewhere, a manifest that got a tag or a lock, an item already gone. Anything
+unexpected is skipped with a reason, never forced. Running the same plan again finishes what
+an interrupted run left: what the first run deleted is reported as skipped, ``gone``.
+
+All registry calls go through one :class:`~azure_containerregistry._throttle.AdaptiveLimiter`,
+which retries throttled and transient answers and adapts the number of calls in flight.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Set
+
+from azure.core.exceptions import AzureError, ResourceNotFoundError
+
+from .._throttle import AdaptiveLimiter
+from ._model import Outcome, PlanItem, PurgePlan, PurgeReport
+
+if TYPE_CHECKING:
+    from .._client import ContainerRegistryClient
+
+__all__ = ["execute"]
+
+_DEFAULT_CONCURRENCY = 8
+_MAX_ERROR_TEXT = 300
+
+
+def _error_text(error: BaseException) -> str:
+    """``Type: first line of the message``, short (the client already redacts secrets)."""
+    lines = str(error).strip().splitlines()
+    text = f"{type(error).__name__}: {lines[0] if lines else ''}".rstrip(": ")
+    return text[:_MAX_ERROR_TEXT]
+
+
+def _locked(properties: object) -> bool:
+    return (getattr(properties, "can_delete", None) is False
+            or getattr(properties, "can_write", None) is False)
+
+
+class _Runner:
+    """Deletes one item at a time (called concurrently by the limiter's pool)."""
+
+    def __init__(self, client: ContainerRegistryClient, limiter: AdaptiveLimiter) -> None:
+        self.client, self.limiter = client, limiter
+        # Manifests that stay (skipped or failed) in waves run so far: their children stay too.
+        self.survivors: Set[tuple[str, str]] = set()
+
+    def run(self, item: PlanItem) -> Outcome:
+        try:
+            if item.kind == "tag":
+                return self._tag(item)
+            if item.kind == "manifest":
+                return self._manifest(item)
+            return Outcome(item, "skipped", "not deletable")
+        except ResourceNotFoundError:  # deleted by someone else between recheck and delete
+            return Outcome(item, "skipped", "gone")
+        except AzureError as error:
+            return Outcome(item, "failed", _error_text(error))
+
+    def _tag(self, item: PlanItem) -> Outcome:
+        call, repository = self.limiter.call, item.repository
+        try:
+            now = call(self.client.get_tag_properties, repository, item.name)
+        except ResourceNotFoundError:
+            return Outcome(item, "skipped", "gone")
+        if now.digest != item.digest:
+            return Outcome(item, "skipped", "changed")
+        if _locked(now):
+            if not item.unlock:
+                return Outcome(item, "skipped", "locked")
+            call(self.client.update_tag_properties, repository, item.name,
+                 can_delete=True, can_write=True)
+        call(self.client.delete_tag, repository, item.name)
+        return Outcome(item, "deleted")
+
+    def _manifest(self, item: PlanItem) -> Outcome:
+        call, repository = self.limiter.call, item.repository
+        try:
+            now = call(self.client.get_manifest_properties, repository, item.name)
+        except ResourceNotFoundError:
+            return Outcome(item, "skipped", "gone")
+        if now.tags:
+            return Outcome(item, "skipped", "tagged")
+        if _locked(now):
+            if not item.unlock:
+                return Outcome(item, "skipped", "locked")
+            call(self.client.update_manifest_properties, repository, item.name,
+                 can_delete=True, can_write=True)
+        call(self.client.delete_manifest, repository, item.name)
+        return Outcome(item, "deleted")
+
+    def blocked(self, item: PlanItem, parents: Dict[tuple[str, str], List[str]]) -> bool:
+        """Whether an index of the plan that lists ``item`` is still there."""
+        return any((item.repository, p) in self.survivors
+                   for p in parents.get((item.repository, item.name), ()))
+
+
+def execute(plan: PurgePlan, client: ContainerRegistryClient, *,
+            concurrency: Optional[int] = None,
+            progress: Optional[Callable[[Outcome], None]] = None,
+            limiter: Optional[AdaptiveLimiter] = None) -> PurgeReport:
+    """Run ``plan``'s deletions; see :meth:`PurgePlan.execute`.
+
+    Waves run in order; one wave's items run concurrently. A manifest whose index (in the
+    plan) was not deleted is skipped, ``child-of-kept-index``: the index still needs it.
+    """
+    started = time.monotonic()
+    limiter = limiter or AdaptiveLimiter(concurrency or _DEFAULT_CONCURRENCY)
+    runner = _Runner(client, limiter)
+    report = PurgeReport()
+    parents: Dict[tuple[str, str], List[str]] = {}
+    for item in plan.deletions:
+        for child in item.children:
+            parents.setdefault((item.repository, child), []).append(item.name)
+    by_wave: Dict[int, List[PlanItem]] = {}
+    for item in plan.deletions:
+        by_wave.setdefault(item.wave, []).append(item)
+    for wave in sorted(by_wave):
+        ready: List[PlanItem] = []
+        for item in by_wave[wave]:
+            if item.kind == "manifest" and runner.blocked(item, parents):
+                _file(report, runner, Outcome(item, "skipped", "child-of-kept-index"), progress)
+            else:
+                ready.append(item)
+        for item, result in limiter.map(runner.run, ready):
+            outcome = (result if isinstance(result, Outcome)
+                       else Outcome(item, "failed", _error_text(result)))
+            _file(report, runner, outcome, progress)
+    report.duration = time.monotonic() - started
+    return report
+
+
+def _file(report: PurgeReport, runner: _Runner, outcome: Outcome,
+          progress: Optional[Callable[[Outcome], None]]) -> None:
+    report.add(outcome)
+    deleted = outcome.status == "deleted" or outcome.reason == "gone"
+    if outcome.item.kind == "manifest" and not deleted:
+        runner.survivors.add((outcome.item.repository, outcome.item.name))
+    if progress is not None:
+        progress(outcome)
