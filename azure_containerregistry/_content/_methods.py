@@ -14,7 +14,7 @@ from ._download import DownloadBlobStream, download_blob
 from ._manifests import ManifestInput, get_manifest, set_manifest
 from ._media_types import OCI_IMAGE_MANIFEST
 from ._models import GetManifestResult
-from ._upload import DEFAULT_CHUNK_SIZE, BlobInput, upload_blob
+from ._upload import DEFAULT_CHUNK_SIZE, BlobInput, mount_blob, upload_blob, upload_pieces
 
 __all__ = ["ContentMethods"]
 
@@ -62,17 +62,60 @@ class ContentMethods:
         data: BlobInput,
         *,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
+        expected_digest: str | None = None,
         **kwargs: Any,
     ) -> tuple[str, int]:
-        """Upload a blob from bytes or any binary readable, streamed in ``chunk_size`` pieces.
+        """Upload a blob from bytes, a binary readable or any iterable of bytes.
 
-        Each byte is sent once; a blob the registry already has is not sent again; a failed
-        upload is cancelled so no session is left behind.
+        Streamed in ``chunk_size`` pieces, each byte sent once; a failed upload is cancelled so
+        no session is left behind. A :class:`DownloadBlobStream` from any repository or client
+        can be passed as it is, which copies a blob with constant memory. When the digest is
+        known (bytes, a ``DownloadBlobStream``, or ``expected_digest``), a blob the registry
+        already has is not sent again.
 
+        :keyword int chunk_size: bytes per request, at least 64 KiB (default 4 MiB).
+        :keyword str expected_digest: the digest the content must have; checked before the
+            upload is committed.
         :returns: ``(digest, size)``.
-        :raises DigestValidationError: the registry stored other content than was sent.
+        :rtype: tuple[str, int]
+        :raises DigestValidationError: the content does not have its expected digest (the
+            session is cancelled), or the registry stored other content than was sent.
         """
-        return upload_blob(self._rest.blobs, repository, data, chunk_size=chunk_size, **kwargs)
+        return upload_blob(
+            self._rest.blobs, repository, data, chunk_size=chunk_size,
+            expected_digest=expected_digest, **kwargs,
+        )  # fmt: skip
+
+    def blob_exists(self, repository: str, digest: str, **kwargs: Any) -> bool:
+        """Whether ``repository`` has blob ``digest`` (one ``HEAD``, no content moved).
+
+        :rtype: bool
+        :raises ValueError: a malformed repository or digest, before any request.
+        """
+        name, digest = validate_repository(repository), validate_digest(digest)
+        return self._rest.blobs.exists(name, digest, **kwargs)
+
+    def mount_blob(
+        self, repository: str, digest: str, from_repository: str, **kwargs: Any
+    ) -> bool:
+        """Make blob ``digest`` of ``from_repository`` part of ``repository`` as well.
+
+        The registry is asked to mount it, which moves no content. When it declines (it may not
+        support mounts, or the credential may not read ``from_repository``), the blob is copied
+        through this client instead, streamed and verified, and False is returned.
+
+        :returns: True when mounted, False when copied.
+        :rtype: bool
+        :raises ValueError: a malformed name or digest, before any request.
+        :raises ~azure.core.exceptions.ResourceNotFoundError: ``from_repository`` has no such
+            blob.
+        """
+        name = validate_repository(repository)
+        if mount_blob(self._rest.blobs, name, digest, from_repository, **kwargs):
+            return True
+        with self.download_blob(from_repository, digest, **kwargs) as stream:
+            upload_pieces(self._rest.blobs, name, stream, digest, **kwargs)
+        return False
 
     def download_blob(
         self,

@@ -11,8 +11,9 @@ The protocol (distribution spec, as ACR speaks it):
 
 Chunks are sent as ``bytes``, never as the caller's stream, so a resend after a surprise ``401``
 repeats the same bytes instead of whatever the stream holds next. When anything fails the
-session is cancelled (``DELETE <Location>``) and the original error is raised. Bytes input has
-its digest known up front: a ``HEAD`` first skips uploads the registry already has.
+session is cancelled (``DELETE <Location>``) and the original error is raised. When the digest is
+known up front (bytes, a ``DownloadBlobStream``, ``expected_digest=``) a ``HEAD`` first skips
+uploads the registry already has, and the content is checked against it before the commit.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from __future__ import annotations
 import logging
 import os
 import re
-from typing import IO, Any, Iterator, Tuple, Union
+from typing import IO, Any, Iterable, Iterator, Tuple, Union
+
+from azure.core.exceptions import HttpResponseError
 
 from .._errors import DigestValidationError, protocol_error
 from .._rest._sender import Answer
@@ -28,7 +31,14 @@ from .._rest.operations import BlobsOperations
 from .._validation import validate_digest, validate_repository
 from ._digest import DigestHasher, compute_digest
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "MIN_CHUNK_SIZE", "BlobInput", "mount_blob", "upload_blob"]
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "MIN_CHUNK_SIZE",
+    "BlobInput",
+    "mount_blob",
+    "upload_blob",
+    "upload_pieces",
+]
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -37,7 +47,8 @@ DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024
 #: Smaller chunks only multiply requests; some storage backends reject tiny ones.
 MIN_CHUNK_SIZE = 64 * 1024
 
-BlobInput = Union[bytes, bytearray, memoryview, IO[bytes]]
+#: bytes, a binary readable, or any iterable of bytes (a ``DownloadBlobStream`` among them).
+BlobInput = Union[bytes, bytearray, memoryview, IO[bytes], Iterable[bytes]]
 _Chunks = Iterator[Tuple[bytes, bool]]  # (chunk, is_last)
 _RANGE = re.compile(r"^(?:bytes=)?(\d+)-(\d+)$")
 
@@ -133,39 +144,108 @@ def _check_acknowledged(answer: Answer, sent: int) -> None:
         )
 
 
+def _known_digest(expected_digest: object) -> str:
+    digest = validate_digest(expected_digest, "expected_digest")
+    DigestHasher.for_digest(digest)  # an algorithm we cannot compute fails before any request
+    return digest
+
+
 def upload_blob(
     operations: BlobsOperations,
     repository: str,
     data: BlobInput,
     *,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    expected_digest: str | None = None,
     **kwargs: Any,
 ) -> Tuple[str, int]:
     """Upload ``data`` as a blob of ``repository``; return its ``(digest, size)``.
 
-    :param data: bytes, or any binary readable (file, pipe, ``BytesIO``, object with ``read``).
-        Streams are read once, ``chunk_size`` bytes at a time, so memory stays constant.
+    :param data: bytes; any binary readable (file, pipe, ``BytesIO``, object with ``read``); or
+        any iterable of bytes, such as a :class:`DownloadBlobStream` from another repository or
+        registry. Streams are read once, ``chunk_size`` bytes at a time, so memory stays constant.
     :keyword chunk_size: bytes per request, at least 64 KiB (default 4 MiB).
-    :raises ValueError: invalid repository or chunk size, before any request.
-    :raises DigestValidationError: the registry stored other content than was sent.
+    :keyword expected_digest: the digest ``data`` must have. With it (or with bytes, or a
+        ``DownloadBlobStream``, whose digests are known) a blob the registry already has is not
+        sent again; a skipped ``DownloadBlobStream`` is closed unread.
+    :raises ValueError: invalid repository, chunk size or digest, before any request.
+    :raises DigestValidationError: the content does not have ``expected_digest`` (the session is
+        cancelled before the commit), or the registry stored other content than was sent.
     :raises ~azure.core.exceptions.HttpResponseError: the registry refused; the session is
         cancelled first.
     """
     validate_repository(repository)
     check_chunk_size(chunk_size)
-    known: str | None = None
+    known = None if expected_digest is None else _known_digest(expected_digest)
     if isinstance(data, (bytes, bytearray, memoryview)):
         view = memoryview(data).cast("B")
-        known = compute_digest(view)
-        if operations.exists(repository, known, **kwargs):
-            return known, view.nbytes
-        chunks = _buffer_chunks(view, chunk_size)
-    elif callable(getattr(data, "read", None)):
-        chunks = _stream_chunks(data, chunk_size)
-        chunks = _first_ahead(chunks)  # a text stream fails here, before a session is opened
-    else:
-        raise TypeError(f"data must be bytes or a binary stream, not {type(data).__name__}")
-    return _upload(operations, repository, chunks, known, **kwargs)
+        actual = compute_digest(view, (known or "sha256").partition(":")[0])
+        if known is not None and actual != known:
+            raise DigestValidationError(f"data has digest {actual}, not the expected {known}")
+        if operations.exists(repository, actual, **kwargs):
+            return actual, view.nbytes
+        return _upload(operations, repository, _buffer_chunks(view, chunk_size), actual, **kwargs)
+    from ._download import DownloadBlobStream  # it imports this module; only its type is needed
+
+    size_hint: int | None = None
+    if isinstance(data, DownloadBlobStream):
+        if known is not None and known != data.digest:
+            raise DigestValidationError(
+                f"the stream downloads {data.digest}, not the expected {known}"
+            )
+        known, size_hint = data.digest, data.size
+    chunks = _chunks_of(data, chunk_size)
+    if known is not None:
+        stat = operations.stat(repository, known, **kwargs)
+        size = stat.size if stat is not None and stat.size is not None else size_hint
+        if stat is not None and size is not None:
+            if isinstance(data, DownloadBlobStream):
+                data.close()
+            return known, size
+    return _upload(operations, repository, _first_ahead(chunks), known, **kwargs)
+
+
+def upload_pieces(
+    operations: BlobsOperations,
+    repository: str,
+    pieces: Iterable[bytes],
+    digest: str,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    **kwargs: Any,
+) -> Tuple[str, int]:
+    """Upload ``pieces`` (which must have ``digest``) without asking whether the blob exists.
+
+    For callers that already asked, e.g. an image copy that checked the target first.
+    """
+    return _upload(
+        operations, repository, _first_ahead(_iterable_chunks(pieces, chunk_size)), digest,
+        **kwargs,
+    )  # fmt: skip
+
+
+def _chunks_of(data: object, chunk_size: int) -> _Chunks:
+    if callable(getattr(data, "read", None)):
+        return _stream_chunks(data, chunk_size)  # type: ignore[arg-type]
+    if isinstance(data, Iterable) and not isinstance(data, str):
+        return _iterable_chunks(data, chunk_size)
+    raise TypeError(
+        f"data must be bytes, a binary stream or an iterable of bytes, not {type(data).__name__}"
+    )
+
+
+def _iterable_chunks(pieces: Iterable[bytes], chunk_size: int) -> _Chunks:
+    """Pieces of any size regrouped into full chunks; a full chunk is held back until more data
+    follows, so the last one is known to be last."""
+    buffer = bytearray()
+    for piece in pieces:
+        if not isinstance(piece, (bytes, bytearray, memoryview)):
+            raise TypeError(f"data must yield bytes, not {type(piece).__name__}")
+        buffer += piece
+        while len(buffer) > chunk_size:
+            yield bytes(buffer[:chunk_size]), False
+            del buffer[:chunk_size]
+    yield bytes(buffer), True
 
 
 def _first_ahead(chunks: _Chunks) -> _Chunks:
@@ -186,14 +266,18 @@ def _upload(
     known: str | None,
     **kwargs: Any,
 ) -> Tuple[str, int]:
-    hasher = DigestHasher()
+    hasher = DigestHasher.for_digest(known) if known else DigestHasher()
     location = operations.next_location(operations.start_upload(repository, **kwargs))
     committed: Answer | None = None
     try:
         for chunk, last in chunks:
             hasher.update(chunk)
             if last:
-                digest = known or hasher.digest
+                digest = hasher.digest
+                if known is not None and digest != known:  # checked before the commit
+                    raise DigestValidationError(
+                        f"data has digest {digest}, not the expected {known}; upload cancelled"
+                    )
                 committed = operations.complete_upload(location, digest, chunk, **kwargs)
                 break
             answer = operations.upload_chunk(location, chunk, **kwargs)
@@ -206,10 +290,6 @@ def _upload(
         raise
     if committed is None:  # pragma: no cover - the chunk iterators always flag a last chunk
         raise RuntimeError("upload ended without a last chunk")
-    if known is not None and hasher.digest != known:
-        raise DigestValidationError(
-            f"data changed while uploading: sent {hasher.digest}, not {known}"
-        )
     reported = committed.response.headers.get("Docker-Content-Digest")
     if reported and reported != digest:
         raise DigestValidationError(
@@ -237,12 +317,18 @@ def mount_blob(
     """Make ``from_repository``'s blob ``digest`` part of ``repository`` without copying bytes.
 
     :returns: True when mounted; False when the registry could not (it then opens an ordinary
-        upload session, which is cancelled here) and the caller must upload the blob.
+        upload session, which is cancelled here, or refuses the credential's access to
+        ``from_repository``) and the caller must upload the blob.
     """
     validate_repository(repository)
     validate_repository(from_repository, "from_repository")
     validate_digest(digest)
-    answer = operations.mount(repository, digest, from_repository, **kwargs)
+    try:
+        answer = operations.mount(repository, digest, from_repository, **kwargs)
+    except HttpResponseError as exc:
+        if exc.status_code in (401, 403):  # may push here but not read there: copy instead
+            return False
+        raise
     if answer.response.status_code == 201:
         return True
     _cancel(operations, operations.next_location(answer), **kwargs)
