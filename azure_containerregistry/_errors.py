@@ -10,6 +10,11 @@ text is built here and redacted here:
 * the error's ``error`` is set to the parsed code and message, which also stops azure-core from
   appending the raw body to ``str(error)``.
 
+A 404 means "no such item" only when the registry says so with an item-unknown error code
+(:data:`UNKNOWN_ITEM_CODES`). A 404 on an ``/acr/`` route without one means the route itself is
+missing: the registry does not offer ACR's metadata API (a CNCF distribution registry, say), and
+that is raised as :class:`MetadataApiUnavailableError`, never taken for "already gone".
+
 The body of an error response is read to at most 64 KiB.
 """
 
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import json
 from typing import Any, Collection, List, NoReturn, Optional
+from urllib.parse import urlsplit
 
 from azure.core.exceptions import (
     ClientAuthenticationError,
@@ -31,7 +37,9 @@ from azure.core.rest import HttpResponse
 from ._redaction import redact_text, secrets_of
 
 __all__ = [
+    "UNKNOWN_ITEM_CODES",
     "DigestValidationError",
+    "MetadataApiUnavailableError",
     "protocol_error",
     "raise_for_status",
     "raise_response_error",
@@ -47,9 +55,28 @@ _MAX_ERROR_BODY = 64 * 1024
 _MAX_QUOTED = 300  # characters of one quoted server message
 _MAX_ERRORS = 5
 
+UNKNOWN_ITEM_CODES = frozenset({
+    "NAME_UNKNOWN", "TAG_UNKNOWN", "MANIFEST_UNKNOWN", "BLOB_UNKNOWN", "BLOB_UPLOAD_UNKNOWN",
+})  # fmt: skip
+"""Error codes (ACR's and the OCI spec's) by which a registry says an item is unknown."""
+
+METADATA_API_UNAVAILABLE = "METADATA_API_UNAVAILABLE"
+"""The ``error.code`` of :class:`MetadataApiUnavailableError`."""
+
 
 class DigestValidationError(ValueError):
     """Content does not match its digest: a manifest or blob was altered or truncated."""
+
+
+class MetadataApiUnavailableError(HttpResponseError):
+    """The registry has no ACR metadata API (``/acr/v1``): it is not an Azure Container Registry.
+
+    Listing, reading, updating and deleting repositories and tags need that API; OCI content
+    (blobs and manifests by digest, on ``/v2``) still works. It is deliberately not a
+    :class:`~azure.core.exceptions.ResourceNotFoundError`, so code that takes "not found" for
+    "already gone" cannot swallow it. ``status_code`` is the registry's (404) and
+    ``error.code`` is ``"METADATA_API_UNAVAILABLE"``.
+    """
 
 
 def _read_prefix(response: HttpResponse) -> bytes:
@@ -107,19 +134,44 @@ def _build(
     return error
 
 
+def _is_acr_route(response: HttpResponse) -> bool:
+    try:
+        return urlsplit(response.request.url).path.startswith("/acr/")
+    except (AttributeError, ValueError):
+        return False
+
+
+def _error_from(
+    response: HttpResponse, errors: List[tuple[str, str]], what: str
+) -> HttpResponseError:
+    status = response.status_code
+    detail = "; ".join(f"{code}: {message}".rstrip(": ") for code, message in errors)
+    message = f"({status}) {detail or response.reason or ''}".rstrip()
+    prefix = f"{what} failed: " if what else ""
+    if status == 404 and _is_acr_route(response) and not _says_unknown(errors):
+        message = (
+            f"{prefix}({status}) this registry does not offer ACR's metadata API (/acr/v1): it is"
+            " probably not an Azure Container Registry. Listing, reading, updating and deleting"
+            " repositories and tags need that API; blobs and manifests (/v2) still work."
+        )
+        return _build(MetadataApiUnavailableError, message, METADATA_API_UNAVAILABLE, response)
+    code = errors[0][0] if errors else str(response.reason or status)
+    return _build(_EXCEPTIONS.get(status, HttpResponseError), prefix + message, code, response)
+
+
+def _says_unknown(errors: List[tuple[str, str]]) -> bool:
+    return any(code in UNKNOWN_ITEM_CODES for code, _ in errors)
+
+
 def response_error(response: HttpResponse, what: str = "") -> HttpResponseError:
     """The azure-core exception for a failed ``response``, with redacted text.
 
+    A 404 from an ``/acr/`` route without an item-unknown code gives
+    :class:`MetadataApiUnavailableError`.
+
     :param what: names the operation, e.g. ``"Token request"``, to start the message with.
     """
-    status = response.status_code
-    errors = _acr_errors(_read_prefix(response))
-    detail = "; ".join(f"{code}: {message}".rstrip(": ") for code, message in errors)
-    message = f"({status}) {detail or response.reason or ''}".rstrip()
-    if what:
-        message = f"{what} failed: {message}"
-    code = errors[0][0] if errors else str(response.reason or status)
-    return _build(_EXCEPTIONS.get(status, HttpResponseError), message, code, response)
+    return _error_from(response, _acr_errors(_read_prefix(response)), what)
 
 
 def protocol_error(message: str, response: Optional[HttpResponse] = None) -> HttpResponseError:
@@ -137,20 +189,30 @@ def raise_for_status(
     *,
     ok: Collection[int] = (200,),
     missing_ok: bool = False,
+    missing_if_unknown: bool = False,
     what: str = "",
 ) -> bool:
     """Check ``response``: return True on an ``ok`` status, False on a tolerated 404.
 
     :param ok: statuses that mean success.
-    :param missing_ok: treat 404 as "already gone" (deletes are idempotent).
+    :param missing_ok: treat any 404 as "already gone" (a HEAD answer has no body to say more).
+    :param missing_if_unknown: treat a 404 as "already gone" only when the registry says the item
+        is unknown (:data:`UNKNOWN_ITEM_CODES`): a 404 for a route the registry lacks must not
+        pass for a successful delete.
     :returns: whether the resource existed.
     :raises ~azure.core.exceptions.HttpResponseError: for any other status.
     """
     if response.status_code in ok:
         return True
-    if missing_ok and response.status_code == 404:
-        response.close()
-        return False
+    if response.status_code == 404:
+        if missing_ok:
+            response.close()
+            return False
+        if missing_if_unknown:
+            errors = _acr_errors(_read_prefix(response))
+            if _says_unknown(errors):
+                return False
+            raise _error_from(response, errors, what)
     raise_response_error(response, what)
 
 

@@ -7,9 +7,9 @@ from urllib.parse import quote
 
 from azure.core.rest import HttpRequest
 
-from ..._errors import protocol_error
+from ..._errors import protocol_error, raise_for_status
 from ..._urls import UnsafeURLError
-from .._sender import Sender
+from .._sender import MAX_SMALL_BODY, Sender, read_bounded
 from .._wire import MalformedAnswer
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
 JSON = Dict[str, Any]
 T = TypeVar("T")
 _ACCEPT_JSON = {"Accept": "application/json"}
+_DELETED = (200, 202, 204)
 _MAX_LINK_HEADER = 8192
 
 
@@ -123,3 +124,14 @@ class OperationGroup:
             error = protocol_error(f"listing page: {exc}", response)
             raise error from None
         return Page(items, following)
+
+    def _delete(self, path: str, *, what: str, **kwargs: Any) -> bool:
+        """DELETE ``path``; False when the registry says the item is unknown (already gone).
+
+        Any other 404 raises: on a registry without the route, "already gone" would be a lie.
+        """
+        response = self._sender.send(json_request("DELETE", path), **kwargs)
+        if not raise_for_status(response, ok=_DELETED, missing_if_unknown=True, what=what):
+            return False
+        read_bounded(response, MAX_SMALL_BODY, what)
+        return True

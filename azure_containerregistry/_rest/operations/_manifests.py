@@ -55,10 +55,5 @@ class ManifestsOperations(OperationGroup):
 
     def delete(self, name: str, digest: str, **kwargs: Any) -> bool:
         """``DELETE /v2/{name}/manifests/{digest}``; False when it did not exist."""
-        answer = self._sender.call_if_exists(
-            json_request("DELETE", f"/v2/{quote_segment(name)}/manifests/{quote_segment(digest)}"),
-            ok=(200, 202, 204),
-            what="manifest delete",
-            **kwargs,
-        )
-        return answer is not None
+        path = f"/v2/{quote_segment(name)}/manifests/{quote_segment(digest)}"
+        return self._delete(path, what="manifest delete", **kwargs)

@@ -42,11 +42,5 @@ class RepositoriesOperations(OperationGroup):
         )
 
     def delete(self, name: str, **kwargs: Any) -> bool:
-        """Delete a repository; False when it did not exist."""
-        answer = self._sender.call_if_exists(
-            json_request("DELETE", self._path(name)),
-            ok=(200, 202, 204),
-            what="repository delete",
-            **kwargs,
-        )
-        return answer is not None
+        """Delete a repository; False when the registry says it did not exist."""
+        return self._delete(self._path(name), what="repository delete", **kwargs)

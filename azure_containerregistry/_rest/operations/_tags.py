@@ -56,11 +56,5 @@ class TagsOperations(OperationGroup):
         )
 
     def delete(self, name: str, tag: str, **kwargs: Any) -> bool:
-        """Delete a tag; False when it did not exist."""
-        answer = self._sender.call_if_exists(
-            json_request("DELETE", self._path(name, tag)),
-            ok=(200, 202, 204),
-            what="tag delete",
-            **kwargs,
-        )
-        return answer is not None
+        """Delete a tag; False when the registry says it did not exist."""
+        return self._delete(self._path(name, tag), what="tag delete", **kwargs)

@@ -1,0 +1,120 @@
+"""Honest errors on a registry without ACR's metadata API (Debian's CNCF ``docker-registry``).
+
+Such a registry answers every ``/acr/v1`` route with a bare ``404 page not found``. That must
+not pass for "already gone" (a delete that deleted nothing) nor for "no such item": every
+metadata call raises :class:`MetadataApiUnavailableError`, which says what is missing. A 404
+whose body says the item is unknown (``MANIFEST_UNKNOWN``...) still means "already gone".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Callable
+
+import pytest
+from azure.core.exceptions import ResourceNotFoundError
+from test_distribution import distribution  # noqa: F401 - the module-scoped registry fixture
+
+from azure_containerregistry import ContainerRegistryClient
+from azure_containerregistry._errors import MetadataApiUnavailableError
+from azure_containerregistry.testing import LocalRegistry
+
+REPOSITORY = "honest/errors"
+CONFIG = b'{"architecture": "amd64", "os": "linux"}'
+
+
+@pytest.fixture
+def client(distribution: str) -> Iterator[ContainerRegistryClient]:  # noqa: F811
+    with ContainerRegistryClient(distribution) as registry_client:
+        yield registry_client
+
+
+def _push(client: ContainerRegistryClient, repository: str, tag: str) -> str:
+    config_digest, config_size = client.upload_blob(repository, CONFIG)
+    manifest = {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                   "digest": config_digest, "size": config_size},
+        "layers": [],
+    }  # fmt: skip
+    return client.set_manifest(repository, manifest, tag=tag)
+
+
+def _assert_says_no_metadata_api(error: MetadataApiUnavailableError) -> None:
+    assert not isinstance(error, ResourceNotFoundError)
+    assert error.status_code == 404
+    assert error.error is not None and error.error.code == "METADATA_API_UNAVAILABLE"
+    assert "does not offer ACR's metadata API" in str(error)
+
+
+def test_delete_tag_raises_instead_of_reporting_success(client: ContainerRegistryClient) -> None:
+    digest = _push(client, REPOSITORY, "keep")
+    with pytest.raises(MetadataApiUnavailableError) as caught:
+        client.delete_tag(REPOSITORY, "keep")
+    _assert_says_no_metadata_api(caught.value)
+    assert "tag delete failed" in str(caught.value)
+    assert client.get_manifest(REPOSITORY, "keep").digest == digest  # nothing was deleted
+
+
+def test_delete_repository_raises_instead_of_reporting_success(
+    client: ContainerRegistryClient,
+) -> None:
+    digest = _push(client, REPOSITORY, "still-here")
+    with pytest.raises(MetadataApiUnavailableError) as caught:
+        client.delete_repository(REPOSITORY)
+    _assert_says_no_metadata_api(caught.value)
+    assert client.get_manifest(REPOSITORY, digest).digest == digest
+
+
+_METADATA_CALLS: dict[str, Callable[[ContainerRegistryClient], Any]] = {
+    "list_repository_names": lambda c: list(c.list_repository_names()),
+    "list_tag_properties": lambda c: list(c.list_tag_properties(REPOSITORY)),
+    "list_manifest_properties": lambda c: list(c.list_manifest_properties(REPOSITORY)),
+    "get_repository_properties": lambda c: c.get_repository_properties(REPOSITORY),
+    "get_tag_properties": lambda c: c.get_tag_properties(REPOSITORY, "listed"),
+    "get_manifest_properties by tag": lambda c: c.get_manifest_properties(REPOSITORY, "listed"),
+    "get_manifest_properties by digest": lambda c: c.get_manifest_properties(
+        REPOSITORY, c.get_manifest(REPOSITORY, "listed").digest
+    ),
+    "update_repository_properties": lambda c: c.update_repository_properties(
+        REPOSITORY, can_delete=False
+    ),
+    "update_tag_properties": lambda c: c.update_tag_properties(
+        REPOSITORY, "listed", can_write=False
+    ),
+    "delete_manifest by tag": lambda c: c.delete_manifest(REPOSITORY, "listed"),
+}
+
+
+@pytest.mark.parametrize("call", list(_METADATA_CALLS.values()), ids=list(_METADATA_CALLS))
+def test_metadata_calls_raise_the_clear_error_not_a_bare_404(
+    client: ContainerRegistryClient, call: Callable[[ContainerRegistryClient], Any]
+) -> None:
+    _push(client, REPOSITORY, "listed")
+    with pytest.raises(MetadataApiUnavailableError) as caught:
+        call(client)
+    _assert_says_no_metadata_api(caught.value)
+
+
+def test_delete_manifest_by_digest_works_and_a_second_delete_is_already_gone(
+    client: ContainerRegistryClient,
+) -> None:
+    """``/v2`` deletes exist on distribution; its MANIFEST_UNKNOWN 404 means "already gone"."""
+    digest = _push(client, "honest/manifest", "v1")
+    client.delete_manifest("honest/manifest", digest)
+    with pytest.raises(ResourceNotFoundError):
+        client.get_manifest("honest/manifest", digest)
+    client.delete_manifest("honest/manifest", digest)  # MANIFEST_UNKNOWN: no error
+
+
+def test_acr_registry_still_treats_unknown_items_as_already_gone() -> None:
+    """LocalRegistry, like ACR, says NAME_UNKNOWN / TAG_UNKNOWN: deletes stay idempotent."""
+    with LocalRegistry() as registry, ContainerRegistryClient(
+        registry.endpoint, registry.credential()
+    ) as acr:
+        acr.delete_repository("never/was")
+        acr.delete_tag("never/was", "latest")
+        with pytest.raises(ResourceNotFoundError) as caught:
+            acr.get_tag_properties("never/was", "latest")
+        assert not isinstance(caught.value, MetadataApiUnavailableError)
