@@ -30,6 +30,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                        help="answer 429 with Retry-After beyond N GET/HEAD a minute (like ACR)")
     serve.add_argument("--writes-per-minute", type=int, metavar="N",
                        help="answer 429 beyond N PUT/PATCH/POST/DELETE a minute (like ACR)")
+    serve.add_argument("--user", action="append", default=[], type=_user,
+                       metavar="NAME:PASSWORD[:SCOPES]",
+                       help="let NAME sign in with PASSWORD (no ':' in either); SCOPES, "
+                            "';'-separated (e.g. 'repository:app:pull,push'), default all. "
+                            "Repeatable")
     args = parser.parse_args(argv)
     throttle = None
     if args.reads_per_minute or args.writes_per_minute:
@@ -38,6 +43,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     registry = LocalRegistry(anonymous_pull=args.anonymous_pull, certfile=args.cert,
                              keyfile=args.key, host=args.host, port=args.port,
                              storage_redirect=args.storage_redirect, throttle=throttle)
+    for name, password, scopes in args.user:
+        try:
+            registry.add_user(name, password, scopes)
+        except ValueError as err:
+            parser.error(f"--user {name}: {err}")
     if args.seed_demo:
         registry.add_image("library/hello", tags=["latest", "v1"])
         registry.add_index("multi", tags=["latest"])
@@ -46,6 +56,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
     return 0
+
+
+def _user(text: str) -> tuple[str, str, list[str] | None]:
+    """``NAME:PASSWORD[:SCOPES]`` -> ``(name, password, scopes or None for all)``."""
+    name, _, rest = text.partition(":")
+    password, sep, scopes = rest.partition(":")
+    if not name or not password:
+        raise argparse.ArgumentTypeError("expected NAME:PASSWORD[:SCOPES]")
+    return name, password, [s for s in scopes.split(";") if s] if sep else None
 
 
 if __name__ == "__main__":

@@ -8,11 +8,20 @@
    be one of the registry's audiences) for a refresh token.
 3. ``POST /oauth2/token`` trades the refresh token (or nothing, with ``grant_type=password``
    when anonymous pull is on) for an access token listing the granted actions.
+4. ``GET /oauth2/token?service=...&scope=...`` with ``Authorization: Basic`` trades a user's
+   name and password (:meth:`LocalRegistry.add_user`: an admin user or a scope-map token) for an
+   access token; a scope outside the user's is refused with ``401 DENIED`` naming it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import base64
+import binascii
+import fnmatch
+import hmac
+import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import parse_qsl
 
 from ._http import Request, Response
@@ -23,6 +32,76 @@ if TYPE_CHECKING:
     from ._registry import LocalRegistry
 
 ANONYMOUS_ACTIONS = frozenset({"pull", "metadata_read", "*"})
+ALL_SCOPES = ("repository:*:*", "registry:*:*")
+"""An admin user's scopes: every action on every repository and on the registry (catalog)."""
+
+
+class User(NamedTuple):
+    """A registry login: an admin user or a scope-map token, with the scopes it may use."""
+
+    name: str
+    password: str
+    scopes: tuple[Scope, ...]
+
+    def allows(self, scope: Scope) -> bool:
+        """Whether every action ``scope`` asks for is within one of the user's scopes.
+
+        Names match as shell patterns (``*``, ``app/*``), as ACR scope maps' wildcards do; the
+        action ``*`` allows any action.
+        """
+        for held in self.scopes:
+            if (
+                held.type == scope.type
+                and fnmatch.fnmatchcase(scope.name, held.name)
+                and ("*" in held.actions or all(a in held.actions for a in scope.actions))
+            ):
+                return True
+        return False
+
+
+class Users:
+    """The registry's logins by name; thread-safe."""
+
+    def __init__(self) -> None:
+        self._users: dict[str, User] = {}
+        self._lock = threading.Lock()
+
+    def add(self, name: str, password: str, scopes: Iterable[str] | None = None) -> User:
+        """Add (or replace) a login; ``scopes`` ``None`` means every scope (an admin user).
+
+        :raises ValueError: an empty name or password, a ``:`` in the name, or a malformed
+            scope (not ``type:name:actions``).
+        """
+        if not name or ":" in name or not password:
+            raise ValueError("a user needs a name without ':' and a non-empty password")
+        parsed = []
+        for text in ALL_SCOPES if scopes is None else scopes:
+            scope = parse_scope(text)
+            if scope is None or not scope.actions:
+                raise ValueError(f"not a scope like 'repository:app:pull,push': {text!r}")
+            parsed.append(scope)
+        user = User(name, password, tuple(parsed))
+        with self._lock:
+            self._users[name] = user
+        return user
+
+    def sign_in(self, authorization: str) -> User | None:
+        """The user an ``Authorization: Basic`` value names, if its password is right."""
+        scheme, _, value = authorization.strip().partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            name, sep, password = base64.b64decode(value.strip(), validate=True).decode(
+                "utf-8").partition(":")
+        except (binascii.Error, ValueError):
+            return None
+        with self._lock:
+            user = self._users.get(name)
+        if not sep or user is None:
+            return None
+        if not hmac.compare_digest(user.password.encode(), password.encode()):
+            return None
+        return user
 
 
 def challenge(registry: LocalRegistry, scope: Scope, insufficient: bool) -> RegistryError:
@@ -114,6 +193,8 @@ def exchange(registry: LocalRegistry, request: Request) -> Response:
 
 def token(registry: LocalRegistry, request: Request) -> Response:
     """``POST /oauth2/token``: refresh token (or anonymous) -> scoped access token."""
+    if request.method == "GET":
+        return token_from_login(registry, request)
     if request.method != "POST":
         raise RegistryError(405, "UNSUPPORTED", "the method is not allowed on this route")
     form = _form(request)
@@ -142,6 +223,34 @@ def token(registry: LocalRegistry, request: Request) -> Response:
         {"token_type": "access", "aud": registry.service, "access": access,
          "grant_type": "password" if anonymous else "refresh_token",
          "iss": "Azure Container Registry"},
+        registry.access_token_lifetime,
+    )
+    return Response.json(200, {"access_token": jwt})
+
+
+def token_from_login(registry: LocalRegistry, request: Request) -> Response:
+    """``GET /oauth2/token?service=&scope=`` with Basic auth -> an access token for ``scope``.
+
+    A wrong name or password gets ``401 UNAUTHORIZED``; a scope the user may not use gets
+    ``401 DENIED`` naming it, so nothing outside a scope-map token's scopes is ever granted.
+    """
+    user = registry.users.sign_in(request.headers.get("authorization", ""))
+    if user is None:
+        raise RegistryError(401, "UNAUTHORIZED", UNAUTHORIZED_MESSAGE, None,
+                            headers={"WWW-Authenticate": f'Basic realm="{registry.endpoint}"'})
+    if request.query.get("service", "") != registry.service:
+        raise _unauthorized(f"unknown service {request.query.get('service', '')!r}")
+    access: list[dict[str, Any]] = []
+    for item in request.query.get("scope", "").split():
+        scope = parse_scope(item)
+        if scope is None:
+            continue
+        if not user.allows(scope):
+            raise RegistryError(401, "DENIED", f"requested access to {scope} is denied", None)
+        access.append({"type": scope.type, "name": scope.name, "actions": list(scope.actions)})
+    jwt, _ = registry.issuer.issue(
+        {"token_type": "access", "aud": registry.service, "access": access,
+         "grant_type": "password", "sub": user.name, "iss": "Azure Container Registry"},
         registry.access_token_lifetime,
     )
     return Response.json(200, {"access_token": jwt})

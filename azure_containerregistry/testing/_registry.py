@@ -76,6 +76,7 @@ class LocalRegistry:
         self.throttle = throttle  # read/write budgets per minute, answered 429 when spent
         self.store = Store()
         self.issuer = TokenIssuer()
+        self.users = _auth.Users()
         self._faults = Faults()
         self._log: list[RequestRecord] = []
         self._log_lock = threading.Lock()
@@ -143,6 +144,16 @@ class LocalRegistry:
     def credential(self) -> LocalCredential:
         """A credential whose AAD-like tokens this registry's ``/oauth2/exchange`` accepts."""
         return LocalCredential(self.issuer)
+
+    def add_user(self, name: str, password: str, scopes: Sequence[str] | None = None) -> None:
+        """Let ``name`` sign in with ``password`` (HTTP Basic on ``GET /oauth2/token``).
+
+        :param scopes: what the login may use, e.g. ``["repository:app:pull,push"]`` or
+            ``["repository:*:*"]`` (a scope-map token); ``None`` (default) is every scope, as
+            for an admin user. Other scopes are refused with ``401 DENIED``.
+        :raises ValueError: an empty name or password, or a malformed scope.
+        """
+        self.users.add(name, password, scopes)
 
     # -- seeding ---------------------------------------------------------------------------
     def add_image(self, repository: str, tags: Sequence[str] = (), *,
