@@ -7,6 +7,8 @@ token fields) and exact values (the secrets a request actually carried, from
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from typing import Any, Collection, List, Mapping
 
@@ -54,7 +56,8 @@ def redact_header(name: str, value: str, secrets: Collection[str] = ()) -> str:
 
 
 def secrets_of(request: Any) -> List[str]:
-    """The secrets ``request`` carries: its credentials header and secret form fields.
+    """The secrets ``request`` carries: its credentials header (and a Basic one's password) and
+    secret form fields.
 
     ``request`` is an azure-core request (either generation); anything unexpected yields nothing.
     """
@@ -63,7 +66,10 @@ def secrets_of(request: Any) -> List[str]:
     for name in ("Authorization", "Proxy-Authorization"):
         value = headers.get(name) if hasattr(headers, "get") else None
         if isinstance(value, str) and value:
-            found.append(value.partition(" ")[2] or value)
+            scheme, _, credentials = value.partition(" ")
+            found.append(credentials or value)
+            if scheme.lower() == "basic":  # a server may echo the password in plain text
+                found.append(_basic_password(credentials))
     form: Any = getattr(request, "_data", None)
     if not isinstance(form, Mapping):
         form = _form_fields(getattr(request, "content", None) or getattr(request, "data", None))
@@ -71,6 +77,15 @@ def secrets_of(request: Any) -> List[str]:
         if _SECRET_FIELD_NAME.fullmatch(str(key)) and isinstance(value, str) and value:
             found.append(value)
     return found
+
+
+def _basic_password(credentials: str) -> str:
+    """The password in a Basic ``base64(user:password)``, or ``""`` if it is not one."""
+    try:
+        decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return ""
+    return decoded.partition(":")[2]
 
 
 def _form_fields(body: Any) -> Mapping[str, Any]:
