@@ -13,6 +13,7 @@
 
 from ._client import ContainerRegistryClient
 from ._content import DownloadBlobStream, GetManifestResult
+from ._copy import CopyEvent, copy_image
 from ._enums import (
     ArtifactArchitecture,
     ArtifactManifestOrder,
@@ -41,6 +42,7 @@ __all__ = [
     "ArtifactTagOrder",
     "ArtifactTagProperties",
     "ContainerRegistryClient",
+    "CopyEvent",
     "DigestValidationError",
     "DownloadBlobStream",
     "GetManifestResult",
@@ -48,4 +50,5 @@ __all__ = [
     "RepositoryProperties",
     "TagOrder",
     "__version__",
+    "copy_image",
 ]

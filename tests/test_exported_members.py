@@ -16,6 +16,7 @@ def test_all_is_pinned() -> None:
             "ArtifactTagOrder",
             "ArtifactTagProperties",
             "ContainerRegistryClient",
+            "CopyEvent",
             "DigestValidationError",
             "DownloadBlobStream",
             "GetManifestResult",
@@ -23,6 +24,7 @@ def test_all_is_pinned() -> None:
             "RepositoryProperties",
             "TagOrder",
             "__version__",
+            "copy_image",
         ]
     )
     for name in azure_containerregistry.__all__:
