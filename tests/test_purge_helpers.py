@@ -75,7 +75,7 @@ def test_referrer_names_its_subject(registry: LocalRegistry,
     image = registry.add_image("app", ["v1"])
     referrer = add_referrer(client, "app", image)
     assert client.get_manifest("app", referrer).manifest["subject"]["digest"] == image
-    assert client.get_manifest_properties("app", referrer).tags == []
+    assert not client.get_manifest_properties("app", referrer).tags
 
 
 def test_nested_index_lists_an_index(registry: LocalRegistry,
@@ -90,3 +90,29 @@ def decided(plan: Any, kind: str = "tag") -> dict[str, str]:
     """``{"repo:name": "decision reason"}`` for the plan's items of ``kind``."""
     return {f"{i.repository}:{i.name}": f"{i.decision.value} {i.reason.value}"
             for i in plan.items if i.kind == kind}
+
+
+class FakeTime:
+    """A clock and a sleep for :class:`AdaptiveLimiter`: sleeping advances the clock at once."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.now = 0.0
+        self.slept: list[float] = []
+        self._lock = threading.Lock()
+
+    def clock(self) -> float:
+        with self._lock:
+            return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.slept.append(seconds)
+            self.now += max(seconds, 0.0)
+
+
+def test_fake_time_advances_only_when_slept() -> None:
+    fake = FakeTime()
+    fake.sleep(2.5)
+    assert (fake.clock(), fake.slept) == (2.5, [2.5])

@@ -114,7 +114,7 @@ def _decide_tags(repository: str, tags: Sequence[ArtifactTagProperties],
 def _decide_manifest(repository: str, manifest: ArtifactManifestProperties,
                      deleted_tags: set[str], o: _Options) -> Tuple[Decision, Reason, bool]:
     """A manifest's decision before the graph protections (pure)."""
-    if set(manifest.tags) - deleted_tags:
+    if set(manifest.tags or ()) - deleted_tags:
         return Decision.KEEP, Reason.TAGGED, False
     if not (o.untagged or o.untagged_only):
         return Decision.KEEP, Reason.NOT_MATCHED, False
@@ -198,7 +198,7 @@ class _Repository:
             deleting = [d for d in deleting if decided[d][0] is Decision.DELETE]
         order = _graph.waves(deleting, children, subjects)
         return [PlanItem("manifest", self.name, m.digest or "", decision, reason,
-                         digest=m.digest, tags=tuple(sorted(m.tags)), size=m.size_in_bytes,
+                         digest=m.digest, tags=tuple(sorted(m.tags or ())), size=m.size_in_bytes,
                          media_type=m.media_type, last_updated_on=_iso(m.last_updated_on),
                          unlock=unlock, wave=order.get(m.digest or "", 0),
                          children=tuple(children.get(m.digest or "", ())),
