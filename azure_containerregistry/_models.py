@@ -4,9 +4,19 @@ Server data is read-only; ``can_delete``, ``can_list``, ``can_read`` and ``can_w
 settable and are what ``update_*`` sends. Models are built straight from the wire JSON and parse
 timestamps only when read, so listing thousands of items stays cheap.
 
+Like azure-containerregistry 1.2.0, every model can also be built from keywords (a test double,
+say): ``ArtifactTagProperties(name="v1", digest=..., repository_name="app")``; the read-only
+properties then return what was given. Unlike 1.2.0, an unknown keyword is a ``TypeError``.
+
+Equality and hashing: two models are equal when all their fields are (so an item read twice
+compares equal; 1.2.0 compares identity, and identical objects are equal here too). The hash is
+taken over what identifies the item only (registry, repository, and tag name or manifest digest;
+a repository: registry and name), so equal models hash equal, ``set(tags)`` and dict keys work,
+and setting a ``can_*`` flag never changes a model's hash.
+
 A registry is not ours to trust: a field of the wrong type or an unreadable timestamp reads as
-``None`` (or ``[]`` for a list) instead of raising, so one odd item cannot break a listing, a
-``repr`` or a comparison.
+``None`` (``[]`` for ``references``) instead of raising, so one odd item cannot break a listing,
+a ``repr`` or a comparison.
 """
 
 from __future__ import annotations
@@ -16,7 +26,7 @@ import warnings
 from datetime import datetime
 from enum import Enum
 from types import MappingProxyType
-from typing import Any, ClassVar, Dict, List, Mapping, TypeVar, Union
+from typing import Any, ClassVar, Dict, Hashable, List, Mapping, Sequence, TypeVar, Union
 
 import isodate
 
@@ -40,9 +50,10 @@ def _parse_time(value: object) -> datetime | None:
 
     ACR times carry up to 7 fractional digits and a ``Z``: 3.11's ``fromisoformat`` takes both,
     older ones take neither, so they use isodate. Both drop digits beyond microseconds.
+    A ``datetime`` (given to a model's constructor) is returned as it is.
     """
     if not isinstance(value, str):
-        return None
+        return value if isinstance(value, datetime) else None
     try:
         if sys.version_info >= (3, 11):
             return datetime.fromisoformat(value)
@@ -71,15 +82,20 @@ def _flag(value: object) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def _list_of(value: object, item_type: type | tuple[type, ...]) -> List[Any]:
-    """A copy of ``value`` if it is a JSON array of ``item_type`` only, else ``[]``.
+def _list_of(value: object, item_type: type | tuple[type, ...]) -> List[Any] | None:
+    """A copy of ``value`` if it is a JSON array of ``item_type`` only, else None.
 
     A list with one odd item is read as malformed as a whole: keeping the rest would hide that
     the server sent something other than what we understand.
     """
     if isinstance(value, (list, tuple)) and all(isinstance(item, item_type) for item in value):
         return list(value)
-    return []
+    return None
+
+
+def _given(**fields: Any) -> Dict[str, Any]:
+    """The wire fields of a model built from keywords: the ones given (not None)."""
+    return {key: value for key, value in fields.items() if value is not None}
 
 
 def _plain(value: Any) -> Any:
@@ -96,9 +112,13 @@ def _plain(value: Any) -> Any:
 
 
 class _Model:
-    """Shared ``__repr__``, ``__eq__`` and ``to_dict`` over the names in ``_fields``."""
+    """Shared ``__repr__``, ``__eq__``, ``__hash__`` and ``to_dict`` over ``_fields``."""
 
     _fields: ClassVar[tuple[str, ...]] = ()
+
+    def _identity(self) -> tuple[Hashable, ...]:
+        """What identifies the item; every value of it is also in :meth:`to_dict`."""
+        raise NotImplementedError
 
     def to_dict(self) -> Dict[str, Any]:
         """Plain JSON-able values: datetimes as ISO 8601 strings, enums as their values."""
@@ -109,7 +129,10 @@ class _Model:
             return NotImplemented
         return self.to_dict() == other.to_dict()
 
-    __hash__ = None  # type: ignore[assignment]  # mutable (settable can_*), so unhashable
+    def __hash__(self) -> int:
+        # Over the identity only: equal models (same to_dict) have the same identity, and the
+        # settable can_* flags are not part of it, so a model's hash never changes.
+        return hash((type(self).__name__, *self._identity()))
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={_plain(getattr(self, name))!r}" for name in self._fields)
@@ -121,15 +144,16 @@ class _Changeable(_Model):
 
     _wire: Wire
 
-    def __init__(
+    def _init(
         self,
-        *,
-        can_delete: bool | None = None,
-        can_list: bool | None = None,
-        can_read: bool | None = None,
-        can_write: bool | None = None,
+        wire: Wire,
+        can_delete: bool | None,
+        can_list: bool | None,
+        can_read: bool | None,
+        can_write: bool | None,
     ) -> None:
-        self._wire = {}
+        """Keyword construction: ``wire`` holds the given fields under their wire names."""
+        self._wire = wire
         self.can_delete, self.can_list = can_delete, can_list
         self.can_read, self.can_write = can_read, can_write
 
@@ -150,15 +174,39 @@ class _Changeable(_Model):
 
     @property
     def created_on(self) -> datetime | None:
+        """When the item was created.
+
+        :rtype: ~datetime.datetime or None
+        """
         return _parse_time(self._wire.get("createdTime"))
 
     @property
     def last_updated_on(self) -> datetime | None:
+        """When the item was last changed.
+
+        :rtype: ~datetime.datetime or None
+        """
         return _parse_time(self._wire.get("lastUpdateTime"))
 
 
 class RepositoryProperties(_Changeable):
-    """Properties of a repository."""
+    """Properties of a repository.
+
+    Built by the client; build one yourself (as with 1.2.0) for ``update_repository_properties``
+    or a test double. Every keyword is optional.
+
+    :keyword str name: repository name, e.g. ``library/hello-world``.
+    :keyword str registry: login server of the registry.
+    :keyword created_on: creation time (a ``datetime`` or an ISO 8601 string).
+    :keyword last_updated_on: time of the last change (a ``datetime`` or an ISO 8601 string).
+    :keyword int manifest_count: number of manifests.
+    :keyword int tag_count: number of tags.
+    :keyword bool can_delete: whether the repository may be deleted.
+    :keyword bool can_list: whether it is listed.
+    :keyword bool can_read: whether it may be pulled.
+    :keyword bool can_write: whether it may be pushed to.
+    :keyword bool teleport_enabled: seed-era flag, sent only on the preview API version.
+    """
 
     _fields = (
         "name", "registry", "created_on", "last_updated_on", "manifest_count", "tag_count",
@@ -168,17 +216,28 @@ class RepositoryProperties(_Changeable):
     def __init__(
         self,
         *,
+        name: str | None = None,
+        registry: str | None = None,
+        created_on: datetime | str | None = None,
+        last_updated_on: datetime | str | None = None,
+        manifest_count: int | None = None,
+        tag_count: int | None = None,
         can_delete: bool | None = None,
         can_list: bool | None = None,
         can_read: bool | None = None,
         can_write: bool | None = None,
         teleport_enabled: bool | None = None,
     ) -> None:
-        super().__init__(
-            can_delete=can_delete, can_list=can_list, can_read=can_read, can_write=can_write
-        )
+        wire = _given(
+            imageName=name, registry=registry, createdTime=created_on,
+            lastUpdateTime=last_updated_on, manifestCount=manifest_count, tagCount=tag_count,
+        )  # fmt: skip
+        self._init(wire, can_delete, can_list, can_read, can_write)
         #: Seed-era flag: read from the wire when present; sent only on the preview API version.
         self.teleport_enabled = teleport_enabled
+
+    def _identity(self) -> tuple[Hashable, ...]:
+        return (self.registry, self.name)
 
     @classmethod
     def _from_item(cls, item: Item) -> RepositoryProperties:
@@ -196,12 +255,18 @@ class RepositoryProperties(_Changeable):
 
     @property
     def name(self) -> str | None:
-        """Repository name, e.g. ``library/hello-world``."""
+        """Repository name, e.g. ``library/hello-world``.
+
+        :rtype: str or None
+        """
         return _text(self._wire.get("imageName"))
 
     @property
     def registry(self) -> str | None:
-        """Login server of the registry."""
+        """Login server of the registry.
+
+        :rtype: str or None
+        """
         return _text(self._wire.get("registry"))
 
     @property
@@ -214,10 +279,18 @@ class RepositoryProperties(_Changeable):
 
     @property
     def manifest_count(self) -> int | None:
+        """Number of manifests in the repository.
+
+        :rtype: int or None
+        """
         return _count(self._wire.get("manifestCount"))
 
     @property
     def tag_count(self) -> int | None:
+        """Number of tags in the repository.
+
+        :rtype: int or None
+        """
         return _count(self._wire.get("tagCount"))
 
     def _changeable_attributes(self) -> ChangeableAttributes:
@@ -246,17 +319,38 @@ class _Artifact(_Changeable):
         self._repository, self._registry = repository, registry
         return self
 
+    def _init_artifact(
+        self,
+        wire: Dict[str, Any],
+        repository_name: str | None,
+        registry: str | None,
+        flags: tuple[bool | None, bool | None, bool | None, bool | None],
+    ) -> None:
+        self._init(wire, *flags)
+        self._repository, self._registry = repository_name, registry
+
     @property
     def digest(self) -> str | None:
-        """Digest of the manifest (for a tag: the manifest it points to)."""
+        """Digest of the manifest (for a tag: the manifest it points to).
+
+        :rtype: str or None
+        """
         return _text(self._wire.get("digest"))
 
     @property
     def repository_name(self) -> str | None:
+        """Name of the repository the item is in.
+
+        :rtype: str or None
+        """
         return _text(self._repository)
 
     @property
     def registry(self) -> str | None:
+        """Login server of the registry the item is in.
+
+        :rtype: str or None
+        """
         return _text(self._registry)
 
 
@@ -264,15 +358,57 @@ _A = TypeVar("_A", bound=_Artifact)
 
 
 class ArtifactTagProperties(_Artifact):
-    """Properties of a tag."""
+    """Properties of a tag.
+
+    Built by the client; build one yourself (as with 1.2.0) for ``update_tag_properties`` or a
+    test double. Every keyword is optional.
+
+    :keyword str name: the tag, e.g. ``v1``.
+    :keyword str digest: digest of the manifest the tag points to.
+    :keyword str repository_name: repository the tag is in.
+    :keyword str registry: login server of the registry.
+    :keyword created_on: creation time (a ``datetime`` or an ISO 8601 string).
+    :keyword last_updated_on: time of the last change (a ``datetime`` or an ISO 8601 string).
+    :keyword bool can_delete: whether the tag may be deleted.
+    :keyword bool can_list: whether it is listed.
+    :keyword bool can_read: whether it may be pulled.
+    :keyword bool can_write: whether it may be moved or overwritten.
+    """
 
     _fields = (
         "name", "digest", "repository_name", "registry", "created_on", "last_updated_on",
         "can_delete", "can_list", "can_read", "can_write",
     )  # fmt: skip
 
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        digest: str | None = None,
+        repository_name: str | None = None,
+        registry: str | None = None,
+        created_on: datetime | str | None = None,
+        last_updated_on: datetime | str | None = None,
+        can_delete: bool | None = None,
+        can_list: bool | None = None,
+        can_read: bool | None = None,
+        can_write: bool | None = None,
+    ) -> None:
+        wire = _given(
+            name=name, digest=digest, createdTime=created_on, lastUpdateTime=last_updated_on
+        )
+        flags = (can_delete, can_list, can_read, can_write)
+        self._init_artifact(wire, repository_name, registry, flags)
+
+    def _identity(self) -> tuple[Hashable, ...]:
+        return (self.registry, self.repository_name, self.name)
+
     @property
     def name(self) -> str | None:
+        """The tag, e.g. ``v1``.
+
+        :rtype: str or None
+        """
         return _text(self._wire.get("name"))
 
 
@@ -284,21 +420,58 @@ class ArtifactManifestPlatform(_Model):
     def __init__(self, wire: Wire) -> None:
         self._wire = _mapping(wire)
 
+    def _identity(self) -> tuple[Hashable, ...]:
+        return (self.digest, self.architecture, self.operating_system)
+
     @property
     def digest(self) -> str | None:
+        """Digest of the child manifest.
+
+        :rtype: str or None
+        """
         return _text(self._wire.get("digest"))
 
     @property
     def architecture(self) -> Union[ArtifactArchitecture, str, None]:
+        """CPU architecture; a value the enum lacks is kept as a ``str``.
+
+        :rtype: ~azure_containerregistry.ArtifactArchitecture or str or None
+        """
         return enum_or_str(ArtifactArchitecture, _text(self._wire.get("architecture")))
 
     @property
     def operating_system(self) -> Union[ArtifactOperatingSystem, str, None]:
+        """Operating system; a value the enum lacks is kept as a ``str``.
+
+        :rtype: ~azure_containerregistry.ArtifactOperatingSystem or str or None
+        """
         return enum_or_str(ArtifactOperatingSystem, _text(self._wire.get("os")))
 
 
 class ArtifactManifestProperties(_Artifact):
-    """Properties of a manifest: an image, an index or any other OCI artifact."""
+    """Properties of a manifest: an image, an index or any other OCI artifact.
+
+    Built by the client; build one yourself (as with 1.2.0) for ``update_manifest_properties``
+    or a test double. Every keyword is optional.
+
+    :keyword str digest: the manifest's digest, ``sha256:<hex>``.
+    :keyword str repository_name: repository the manifest is in.
+    :keyword str registry: login server of the registry.
+    :keyword int size_in_bytes: size of the image.
+    :keyword list[str] tags: tags pointing at the manifest (None when it has none, as in 1.2.0).
+    :keyword created_on: creation time (a ``datetime`` or an ISO 8601 string).
+    :keyword last_updated_on: time of the last change (a ``datetime`` or an ISO 8601 string).
+    :keyword architecture: CPU architecture (:class:`ArtifactArchitecture` or ``str``);
+        ``cpu_architecture`` is 1.2.0's name for it and is accepted too.
+    :keyword operating_system: :class:`ArtifactOperatingSystem` or ``str``.
+    :keyword str media_type: the manifest's media type.
+    :keyword str config_media_type: media type of its config blob.
+    :keyword references: child manifests of an index (:class:`ArtifactManifestPlatform`).
+    :keyword bool can_delete: whether the manifest may be deleted.
+    :keyword bool can_list: whether it is listed.
+    :keyword bool can_read: whether it may be pulled.
+    :keyword bool can_write: whether it may be overwritten.
+    """
 
     _fields = (
         "digest", "repository_name", "registry", "fully_qualified_reference", "size_in_bytes",
@@ -307,42 +480,110 @@ class ArtifactManifestProperties(_Artifact):
         "can_delete", "can_list", "can_read", "can_write",
     )  # fmt: skip
 
+    def __init__(
+        self,
+        *,
+        digest: str | None = None,
+        repository_name: str | None = None,
+        registry: str | None = None,
+        size_in_bytes: int | None = None,
+        tags: Sequence[str] | None = None,
+        created_on: datetime | str | None = None,
+        last_updated_on: datetime | str | None = None,
+        architecture: Union[ArtifactArchitecture, str, None] = None,
+        cpu_architecture: Union[ArtifactArchitecture, str, None] = None,
+        operating_system: Union[ArtifactOperatingSystem, str, None] = None,
+        media_type: str | None = None,
+        config_media_type: str | None = None,
+        references: Sequence[ArtifactManifestPlatform] | None = None,
+        can_delete: bool | None = None,
+        can_list: bool | None = None,
+        can_read: bool | None = None,
+        can_write: bool | None = None,
+    ) -> None:
+        children = None if references is None else [dict(ref._wire) for ref in references]
+        wire = _given(
+            digest=digest, imageSize=size_in_bytes, tags=None if tags is None else list(tags),
+            createdTime=created_on, lastUpdateTime=last_updated_on,
+            architecture=architecture if architecture is not None else cpu_architecture,
+            os=operating_system, mediaType=media_type, configMediaType=config_media_type,
+            references=children,
+        )  # fmt: skip
+        flags = (can_delete, can_list, can_read, can_write)
+        self._init_artifact(wire, repository_name, registry, flags)
+
+    def _identity(self) -> tuple[Hashable, ...]:
+        return (self.registry, self.repository_name, self.digest)
+
     @property
     def fully_qualified_reference(self) -> str:
-        """``<registry>/<repository>@sha256:<hex>``, what ``docker pull`` accepts."""
+        """``<registry>/<repository>@sha256:<hex>``, what ``docker pull`` accepts.
+
+        :rtype: str
+        """
         return f"{self.registry}/{self.repository_name}@{self.digest}"
 
     @property
     def size_in_bytes(self) -> int | None:
+        """Size of the image, in bytes.
+
+        :rtype: int or None
+        """
         return _count(self._wire.get("imageSize"))
 
     @property
     def size(self) -> int | None:
-        """Seed-era name of :attr:`size_in_bytes`."""
+        """Seed-era name of :attr:`size_in_bytes`.
+
+        :rtype: int or None
+        """
         return self.size_in_bytes
 
     @property
     def architecture(self) -> Union[ArtifactArchitecture, str, None]:
+        """CPU architecture; a value the enum lacks is kept as a ``str``.
+
+        :rtype: ~azure_containerregistry.ArtifactArchitecture or str or None
+        """
         return enum_or_str(ArtifactArchitecture, _text(self._wire.get("architecture")))
 
     @property
     def operating_system(self) -> Union[ArtifactOperatingSystem, str, None]:
+        """Operating system; a value the enum lacks is kept as a ``str``.
+
+        :rtype: ~azure_containerregistry.ArtifactOperatingSystem or str or None
+        """
         return enum_or_str(ArtifactOperatingSystem, _text(self._wire.get("os")))
 
     @property
-    def tags(self) -> List[str]:
+    def tags(self) -> List[str] | None:
+        """Tags pointing at the manifest; None for an untagged one, as in 1.2.0.
+
+        :rtype: list[str] or None
+        """
         return _list_of(self._wire.get("tags"), str)
 
     @property
     def media_type(self) -> str | None:
+        """The manifest's media type.
+
+        :rtype: str or None
+        """
         return _text(self._wire.get("mediaType"))
 
     @property
     def config_media_type(self) -> str | None:
+        """Media type of the manifest's config blob.
+
+        :rtype: str or None
+        """
         return _text(self._wire.get("configMediaType"))
 
     @property
     def references(self) -> List[ArtifactManifestPlatform]:
-        """Child manifests of a multi-arch index; empty for a single image."""
-        children = _list_of(self._wire.get("references"), dict)
+        """Child manifests of a multi-arch index; empty for a single image.
+
+        :rtype: list[~azure_containerregistry.ArtifactManifestPlatform]
+        """
+        children = _list_of(self._wire.get("references"), dict) or []
         return [ArtifactManifestPlatform(child) for child in children]

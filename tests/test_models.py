@@ -41,9 +41,23 @@ def test_models_compare_by_value_and_repr_is_readable(
     assert "repository_name='app'" in text
 
 
-def test_models_are_not_hashable_because_flags_are_settable() -> None:
-    with pytest.raises(TypeError):
-        hash(RepositoryProperties())
+def test_models_hash_on_identity_so_settable_flags_never_change_the_hash(
+    registry: LocalRegistry, client: ContainerRegistryClient
+) -> None:
+    registry.add_image("app", tags=["v1", "v2"])
+    first, second = client.get_tag_properties("app", "v1"), client.get_tag_properties("app", "v1")
+    assert hash(first) == hash(second)  # equal models hash equal
+    before = hash(first)
+    first.can_delete = not first.can_delete
+    assert hash(first) == before and first != second  # unequal now, same bucket: allowed
+    tags = list(client.list_tag_properties("app"))
+    assert len(set(tags + tags)) == 2
+    assert {tag: tag.name for tag in tags}[second] == "v1"
+    manifest = client.get_manifest_properties("app", "v1")
+    assert manifest in {client.get_manifest_properties("app", "v2")}  # same digest, same item
+    repository = client.get_repository_properties("app")
+    assert {repository: 1}[client.get_repository_properties("app")] == 1
+    assert len({RepositoryProperties(), RepositoryProperties(name="app")}) == 2
 
 
 def test_models_can_be_built_with_only_flags_for_updates() -> None:

@@ -1,4 +1,4 @@
-"""Models read whatever a server sends without raising: odd fields read as None or []."""
+"""Models read whatever a server sends without raising: odd fields read as None (references: [])."""
 
 from __future__ import annotations
 
@@ -92,15 +92,15 @@ def test_wrong_typed_counts_and_sizes_read_as_none(bad: Any) -> None:
 
 
 @pytest.mark.parametrize("bad", BAD_LISTS)
-def test_wrong_typed_lists_read_as_empty(bad: Any) -> None:
+def test_wrong_typed_lists_read_as_no_tags_and_no_references(bad: Any) -> None:
     built = manifest(tags=bad, references=bad)
-    assert (built.tags, built.references) == ([], [])
+    assert (built.tags, built.references) == (None, [])
     assert_never_raises(built)
 
 
-def test_a_list_with_a_wrong_typed_item_reads_as_empty_as_a_whole() -> None:
+def test_a_list_with_a_wrong_typed_item_is_dropped_as_a_whole() -> None:
     built = manifest(tags=["v1", 2], references=[1, "x", {}])
-    assert (built.tags, built.references) == ([], [])
+    assert (built.tags, built.references) == (None, [])
     assert_never_raises(built)
 
 
@@ -149,7 +149,7 @@ def test_non_boolean_flags_read_as_none() -> None:
 @pytest.mark.parametrize("wire", [None, [], "x", 5])
 def test_a_wire_body_that_is_not_an_object_gives_an_empty_model(wire: Any) -> None:
     built = ArtifactManifestProperties._from_wire(wire, repository="app", registry="r")
-    assert (built.digest, built.tags, built.created_on) == (None, [], None)
+    assert (built.digest, built.tags, built.created_on) == (None, None, None)
     assert ArtifactManifestPlatform(wire).digest is None
     assert RepositoryProperties._from_wire(wire).name is None
     assert_never_raises(built)
