@@ -12,11 +12,12 @@ import json
 import logging
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from typing import Callable
 
 import pytest
-from azure.core.credentials import AzureNamedKeyCredential
+from azure.core.credentials import AzureKeyCredential, AzureNamedKeyCredential
 from azure.core.exceptions import ClientAuthenticationError
 
 from azure_containerregistry import ContainerRegistryClient
@@ -182,3 +183,30 @@ def test_a_registry_served_with_user_flags_signs_in_another_process() -> None:
         proc.wait(timeout=30)
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+@pytest.mark.parametrize("credential", [AzureKeyCredential("a-key"), "password", ("u", "p")])
+def test_a_credential_of_another_kind_is_refused_before_any_request(
+    registry: LocalRegistry, credential: object
+) -> None:
+    with pytest.raises(TypeError, match="AzureNamedKeyCredential"):
+        ContainerRegistryClient(registry.endpoint, credential)  # type: ignore[arg-type]
+    assert registry.requests == []
+
+
+def test_concurrent_first_calls_share_one_token_request(users: LocalRegistry) -> None:
+    results: list[str] = []
+    with ContainerRegistryClient(users.endpoint, AzureNamedKeyCredential(*ADMIN)) as client:
+
+        def call() -> None:
+            results.append(client.get_tag_properties("app", "v1").name)
+
+        threads = [threading.Thread(target=call) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert not any(thread.is_alive() for thread in threads)
+    assert results == ["v1"] * 8
+    assert [r.path for r in users.requests].count("/oauth2/token") == 1
+    assert all(r.status == 200 for r in users.requests)
