@@ -3,7 +3,9 @@
 The registry answers an unauthenticated request with ``401`` and a ``WWW-Authenticate: Bearer``
 challenge naming a *service* and a *scope*. The client trades the caller's Azure AD token for an
 ACR refresh token (``POST /oauth2/exchange``) and that for an access token per scope
-(``POST /oauth2/token``). :class:`ContainerRegistryChallengePolicy` drives this inside the
+(``POST /oauth2/token``); a username and password (``AzureNamedKeyCredential``) get access tokens
+from ``GET /oauth2/token`` with HTTP Basic auth instead, or go as Basic on every request to a
+registry that asks for that. :class:`ContainerRegistryChallengePolicy` drives this inside the
 azure-core pipeline and caches both tokens, so a steady-state call costs one request; its rules
 live, free of I/O, in :mod:`._flow`.
 
