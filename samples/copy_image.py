@@ -1,63 +1,22 @@
-"""Copy an image (or a multi-arch index and its images) from one repository to another.
+"""Copy an image, or a multi-arch index with all its images, to another repository.
 
 Run: ``python samples/copy_image.py [source-repository [tag [target-repository]]]``. Uses
 ``CONTAINERREGISTRY_ENDPOINT`` with ``DefaultAzureCredential`` when set, else a LocalRegistry.
 
-Blobs are streamed from one repository to the other in chunks, so memory stays small whatever
-the layer size, and the manifest is copied as the exact bytes served, so its digest is kept.
+:func:`azure_containerregistry.copy_image` sends each manifest as the exact bytes served, so
+digests are kept; within one registry it mounts blobs instead of moving them, and what the
+target already has is skipped, so running this twice moves nothing the second time. To copy
+between registries, pass a client of each.
 """
 
 from __future__ import annotations
 
-import io
 import sys
-from typing import Iterator
+from collections import Counter
 
 from _connect import registry
 
-from azure_containerregistry import ContainerRegistryClient
-
-
-class IteratorReader(io.RawIOBase):
-    """A readable stream over an iterator of byte chunks (e.g. a ``DownloadBlobStream``)."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        while not self._pending:
-            try:
-                self._pending = next(self._chunks)
-            except StopIteration:
-                return 0
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size
-
-
-def copy(client: ContainerRegistryClient, source: str, reference: str, target: str) -> str:
-    """Copy manifest ``reference`` of ``source`` (and all it references) into ``target``."""
-    pulled = client.get_manifest(source, reference)
-    for child in pulled.manifest.get("manifests", []):  # an index: copy each platform first
-        copy(client, source, child["digest"], target)
-    blobs = (
-        [pulled.manifest["config"], *pulled.manifest["layers"]]
-        if "config" in pulled.manifest
-        else []
-    )
-    for blob in blobs:
-        with client.download_blob(source, blob["digest"]) as stream:
-            digest, size = client.upload_blob(target, IteratorReader(stream))
-        assert (digest, size) == (blob["digest"], blob["size"])
-    tag = None if reference.startswith("sha256:") else reference
-    return client.set_manifest(
-        target, io.BytesIO(pulled.data), tag=tag, media_type=pulled.media_type
-    )
+from azure_containerregistry import ContainerRegistryClient, CopyEvent, copy_image
 
 
 def main(
@@ -66,10 +25,24 @@ def main(
     with registry() as (endpoint, credential), ContainerRegistryClient(
         endpoint, credential
     ) as client:
-        digest = copy(client, source, tag, target)
+        steps: Counter[str] = Counter()
+
+        def count(event: CopyEvent) -> None:
+            if event.action != "copying":  # "copying" reports bytes as a blob streams
+                steps[f"{event.kind} {event.action}"] += 1
+
+        digest = copy_image(client, source, tag, client, target, progress=count)
         print(f"copied {source}:{tag} to {target}:{tag} ({digest})")
-        index = copy(client, "library/multiarch", "latest", "copies/multiarch")
+        print("  " + ", ".join(f"{n} {step}" for step, n in sorted(steps.items())))
+        steps.clear()
+        index = copy_image(client, "library/multiarch", "latest", client, "copies/multiarch",
+                           progress=count)  # fmt: skip
         print(f"copied library/multiarch:latest to copies/multiarch:latest ({index})")
+        print("  " + ", ".join(f"{n} {step}" for step, n in sorted(steps.items())))
+        steps.clear()
+        copy_image(client, "library/multiarch", "latest", client, "copies/multiarch",
+                   progress=count)  # fmt: skip
+        print("copied again: " + ", ".join(f"{n} {step}" for step, n in sorted(steps.items())))
 
 
 if __name__ == "__main__":

@@ -71,3 +71,11 @@ def test_anonymous_access_reads_and_cannot_write() -> None:
 @pytest.mark.parametrize("name", ["push_pull_artifact.py", "copy_image.py"])
 def test_content_samples_run(name: str) -> None:
     assert run_sample(name).strip()
+
+
+def test_copy_image_mounts_within_the_registry_and_skips_on_a_second_copy() -> None:
+    lines = run_sample("copy_image.py").splitlines()
+    assert lines[0].startswith("copied library/hello-world:v1 to copies/hello-world:v1 (sha256:")
+    assert lines[1].strip() == "2 blob mounted, 1 manifest copied"
+    assert lines[3].strip() == "4 blob mounted, 3 manifest copied"
+    assert lines[4] == "copied again: 1 manifest skipped"
