@@ -10,6 +10,7 @@ from azure.core.paging import ItemPaged
 
 from ._content._methods import ContentMethods
 from ._enums import ArtifactManifestOrder, ArtifactTagOrder, ManifestOrder, TagOrder, order_by_value
+from ._keywords import refuse_credential_keywords
 from ._models import ArtifactManifestProperties, ArtifactTagProperties, RepositoryProperties
 from ._paging import item_paged
 from ._pipeline import create_rest_client
@@ -40,6 +41,8 @@ class ContainerRegistryClient(ContentMethods):
         :class:`azure.core.credentials.AzureNamedKeyCredential` holding a username and password
         (an admin user, or a repository-scoped token and one of its passwords); or None for
         anonymous (read-only) access.
+    :type credential: ~azure.core.credentials.TokenCredential or
+        ~azure.core.credentials.AzureNamedKeyCredential or None
     :keyword str audience: AAD audience of the registry's cloud, by default
         ``https://containerregistry.azure.net``; the AAD scope is ``audience + "/.default"``.
     :keyword list[str] credential_scopes: seed-era way to give the AAD scope; wins over
@@ -51,6 +54,8 @@ class ContainerRegistryClient(ContentMethods):
     :keyword float timeout: deadline of one request across all its retries, in seconds.
     :raises ValueError: for a malformed endpoint, plain http to a remote host, an unknown API
         version or a bad setting, before any request.
+    :raises TypeError: for a keyword that looks like a credential (``username``, ``password``,
+        ``token``, ``client_secret`` ...): the message says how to pass it as ``credential``.
 
     The timeouts may also be given per call. Other keywords configure azure-core
     (``transport``, ``retry_total``, ``logging_enable``, ``connection_verify``, ``proxies``,
@@ -77,6 +82,7 @@ class ContainerRegistryClient(ContentMethods):
         credential_scopes: Sequence[str] | None = None,
         **kwargs: Any,
     ) -> None:
+        refuse_credential_keywords(kwargs, "ContainerRegistryClient")
         self._endpoint = validate_endpoint(endpoint)
         self._api_version = api_version or API_VERSIONS[0]
         if self._api_version not in API_VERSIONS:
@@ -103,8 +109,10 @@ class ContainerRegistryClient(ContentMethods):
     ) -> ItemPaged[str]:
         """List the names of every repository, following ``Link`` pages.
 
-        :keyword int results_per_page: page size (the service default is 100, at most 1000).
+        :keyword int results_per_page: names per page (the service default is 100, at most
+            1000); the iterator fetches the next page by itself.
         :rtype: ~azure.core.paging.ItemPaged[str]
+        :raises ValueError: ``results_per_page`` is not a positive int, before any request.
         """
         n = validate_page_size(results_per_page)
         repositories = self._rest.repositories
@@ -117,6 +125,8 @@ class ContainerRegistryClient(ContentMethods):
     def get_repository_properties(self, repository: str, **kwargs: Any) -> RepositoryProperties:
         """Get a repository's properties.
 
+        :param str repository: the repository's name, e.g. ``library/hello-world``.
+        :rtype: ~azure_containerregistry.RepositoryProperties
         :raises ~azure.core.exceptions.ResourceNotFoundError: the repository does not exist.
         """
         name = validate_repository(repository)
@@ -136,7 +146,15 @@ class ContainerRegistryClient(ContentMethods):
     ) -> RepositoryProperties:
         """Set a repository's flags; keywords override ``properties``; only set fields are sent.
 
+        :param str repository: the repository's name.
+        :param properties: flags to set (its ``can_*``); None sends only the keywords.
+        :type properties: ~azure_containerregistry.RepositoryProperties or None
+        :keyword bool can_delete: allow deleting; overrides ``properties``.
+        :keyword bool can_list: show in listings; overrides ``properties``.
+        :keyword bool can_read: allow pulling; overrides ``properties``.
+        :keyword bool can_write: allow pushing and overwriting; overrides ``properties``.
         :returns: the properties after the update.
+        :rtype: ~azure_containerregistry.RepositoryProperties
         """
         name = validate_repository(repository)
         body = patch_body(
@@ -149,7 +167,12 @@ class ContainerRegistryClient(ContentMethods):
         return RepositoryProperties._from_item(item)
 
     def delete_repository(self, repository: str, **kwargs: Any) -> None:
-        """Delete a repository with all its tags and manifests; a missing one is not an error."""
+        """Delete a repository with all its tags and manifests; a missing one is not an error.
+
+        :rtype: None
+        :raises ~azure.core.exceptions.HttpResponseError: also when the registry has no ACR
+            metadata API (it is not ACR): nothing can be deleted this way there.
+        """
         self._rest.repositories.delete(validate_repository(repository), **kwargs)
 
     # -- tags -------------------------------------------------------------------------------
@@ -165,7 +188,9 @@ class ContainerRegistryClient(ContentMethods):
         """List the tags of a repository; an empty repository gives an empty listing.
 
         :keyword order_by: :class:`ArtifactTagOrder`, :class:`TagOrder` or ``"timedesc"`` /
-            ``"timeasc"``.
+            ``"timeasc"``; another value is a ``ValueError`` before any request.
+        :keyword int results_per_page: tags per page (at most 1000).
+        :rtype: ~azure.core.paging.ItemPaged[~azure_containerregistry.ArtifactTagProperties]
         """
         name = validate_repository(repository)
         orderby = order_by_value(order_by)
@@ -180,6 +205,7 @@ class ContainerRegistryClient(ContentMethods):
     def get_tag_properties(self, repository: str, tag: str, **kwargs: Any) -> ArtifactTagProperties:
         """Get a tag's properties.
 
+        :rtype: ~azure_containerregistry.ArtifactTagProperties
         :raises ~azure.core.exceptions.ResourceNotFoundError: the repository or tag does not exist.
         """
         name, tag = validate_repository(repository), validate_tag(tag)
@@ -197,7 +223,17 @@ class ContainerRegistryClient(ContentMethods):
         can_write: bool | None = None,
         **kwargs: Any,
     ) -> ArtifactTagProperties:
-        """Set a tag's flags; keywords override ``properties``; only set fields are sent."""
+        """Set a tag's flags; keywords override ``properties``; only set fields are sent.
+
+        :param properties: flags to set (its ``can_*``); None sends only the keywords.
+        :type properties: ~azure_containerregistry.ArtifactTagProperties or None
+        :keyword bool can_delete: allow deleting; overrides ``properties``.
+        :keyword bool can_list: show in listings; overrides ``properties``.
+        :keyword bool can_read: allow pulling; overrides ``properties``.
+        :keyword bool can_write: allow pushing and overwriting; overrides ``properties``.
+        :returns: the properties after the update.
+        :rtype: ~azure_containerregistry.ArtifactTagProperties
+        """
         name, tag = validate_repository(repository), validate_tag(tag)
         body = patch_body(
             properties,
@@ -208,7 +244,12 @@ class ContainerRegistryClient(ContentMethods):
         return ArtifactTagProperties._from_item(item)
 
     def delete_tag(self, repository: str, tag: str, **kwargs: Any) -> None:
-        """Delete a tag (not the manifest it points to); a missing tag is not an error."""
+        """Delete a tag (not the manifest it points to); a missing tag is not an error.
+
+        :rtype: None
+        :raises ~azure.core.exceptions.HttpResponseError: also when the registry has no ACR
+            metadata API (it is not ACR): nothing can be deleted this way there.
+        """
         name, tag = validate_repository(repository), validate_tag(tag)
         self._rest.tags.delete(name, tag, **kwargs)
 
@@ -225,7 +266,9 @@ class ContainerRegistryClient(ContentMethods):
         """List the manifests of a repository; an empty repository gives an empty listing.
 
         :keyword order_by: :class:`ArtifactManifestOrder`, :class:`ManifestOrder` or
-            ``"timedesc"`` / ``"timeasc"``.
+            ``"timedesc"`` / ``"timeasc"``; another value is a ``ValueError`` before any request.
+        :keyword int results_per_page: manifests per page (at most 1000).
+        :rtype: ~azure.core.paging.ItemPaged[~azure_containerregistry.ArtifactManifestProperties]
         """
         name = validate_repository(repository)
         orderby = order_by_value(order_by)
@@ -250,6 +293,7 @@ class ContainerRegistryClient(ContentMethods):
     ) -> ArtifactManifestProperties:
         """Get a manifest's properties; a tag is resolved to its digest first.
 
+        :rtype: ~azure_containerregistry.ArtifactManifestProperties
         :raises ~azure.core.exceptions.ResourceNotFoundError: no such repository, tag or manifest.
         """
         name = validate_repository(repository)
@@ -269,7 +313,17 @@ class ContainerRegistryClient(ContentMethods):
         can_write: bool | None = None,
         **kwargs: Any,
     ) -> ArtifactManifestProperties:
-        """Set a manifest's flags; keywords override ``properties``; only set fields are sent."""
+        """Set a manifest's flags; keywords override ``properties``; only set fields are sent.
+
+        :param properties: flags to set (its ``can_*``); None sends only the keywords.
+        :type properties: ~azure_containerregistry.ArtifactManifestProperties or None
+        :keyword bool can_delete: allow deleting; overrides ``properties``.
+        :keyword bool can_list: show in listings; overrides ``properties``.
+        :keyword bool can_read: allow pulling; overrides ``properties``.
+        :keyword bool can_write: allow pushing and overwriting; overrides ``properties``.
+        :returns: the properties after the update.
+        :rtype: ~azure_containerregistry.ArtifactManifestProperties
+        """
         name = validate_repository(repository)
         body = patch_body(
             properties,
@@ -283,6 +337,7 @@ class ContainerRegistryClient(ContentMethods):
     def delete_manifest(self, repository: str, tag_or_digest: str, **kwargs: Any) -> None:
         """Delete a manifest and every tag pointing at it; a missing digest is not an error.
 
+        :rtype: None
         :raises ~azure.core.exceptions.ResourceNotFoundError: a *tag* that does not exist.
         """
         name = validate_repository(repository)
@@ -291,7 +346,10 @@ class ContainerRegistryClient(ContentMethods):
     # -- lifecycle --------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close every connection the client opened, token exchange included."""
+        """Close every connection the client opened, token exchange included.
+
+        :rtype: None
+        """
         self._rest.close()
 
     def __enter__(self) -> ContainerRegistryClient:

@@ -271,7 +271,10 @@ class RepositoryProperties(_Changeable):
 
     @property
     def last_udpated_on(self) -> datetime | None:
-        """Seed-era misspelling of :attr:`last_updated_on`."""
+        """Seed-era (and 1.2.0) misspelling of :attr:`last_updated_on`; deprecated.
+
+        :rtype: ~datetime.datetime or None
+        """
         warnings.warn(
             "last_udpated_on is deprecated; use last_updated_on", DeprecationWarning, stacklevel=2
         )
