@@ -14,7 +14,12 @@ from typing import Any, Callable
 import pytest
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
-from azure_containerregistry import ContainerRegistryClient, CopyEvent, copy_image
+from azure_containerregistry import (
+    ContainerRegistryClient,
+    CopyEvent,
+    DigestValidationError,
+    copy_image,
+)
 from azure_containerregistry._content import (
     DOCKER_MANIFEST,
     DOCKER_MANIFEST_LIST,
@@ -319,3 +324,17 @@ def test_the_same_repository_of_one_registry_is_refused_before_any_request(
         with pytest.raises(TypeError):
             copy_image("client", "app", "v1", other)  # type: ignore[arg-type]
     assert registry.requests == []
+
+
+def test_a_corrupted_source_blob_is_not_committed_and_no_manifest_follows(pair: Pair) -> None:
+    source, one, target, two = pair
+    image = push_image(one, "app", [b"good layer"], tag="v1")
+    layer = one.get_manifest("app", "v1").manifest["layers"][0]["digest"]
+    with source.store.lock:
+        source.store.blobs[layer] = b"evil layer"  # the registry serves other bytes
+    with pytest.raises(DigestValidationError):
+        copy_image(one, "app", "v1", two)
+    assert not two.blob_exists("app", layer)
+    assert target.upload_sessions() == []
+    with pytest.raises(ResourceNotFoundError):
+        two.get_manifest("app", image["digest"])
