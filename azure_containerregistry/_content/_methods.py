@@ -37,9 +37,10 @@ class ContentMethods:
 
         The digest is computed before the write and checked against the registry's after it.
 
-        :keyword tag: tag to give it; without one it is stored by digest only.
-        :keyword media_type: its media type; by default taken from the manifest's ``mediaType``.
+        :keyword str tag: tag to give it; without one it is stored by digest only.
+        :keyword str media_type: its media type; by default taken from the manifest's ``mediaType``.
         :returns: the manifest's digest.
+        :rtype: str
         :raises DigestValidationError: the registry stored something else.
         :raises ValueError: a bad argument, or a manifest over 4 MiB, before any request.
         """
@@ -51,6 +52,7 @@ class ContentMethods:
     def get_manifest(self, repository: str, tag_or_digest: str, **kwargs: Any) -> GetManifestResult:
         """Pull a manifest by tag or digest; its bytes are verified against the digest.
 
+        :rtype: ~azure_containerregistry.GetManifestResult
         :raises DigestValidationError: the content does not match its digest.
         :raises ~azure.core.exceptions.ResourceNotFoundError: no such manifest.
         """
@@ -128,7 +130,11 @@ class ContentMethods:
         """Download a blob as a stream of chunks over one connection; digest checked at the end.
 
         ``client.download_blob(repo, digest).readinto_file(path)`` writes it to a file that
-        appears only once the digest matched.
+        appears only once the digest matched. Pass it to another client's :meth:`upload_blob`
+        to copy the blob.
+
+        :keyword int chunk_size: bytes per ranged request, at least 64 KiB (default 4 MiB).
+        :rtype: ~azure_containerregistry.DownloadBlobStream
 
         :raises ~azure.core.exceptions.ResourceNotFoundError: no such blob.
         """
@@ -137,5 +143,8 @@ class ContentMethods:
         )
 
     def delete_blob(self, repository: str, digest: str, **kwargs: Any) -> None:
-        """Delete a blob; a missing blob is not an error."""
+        """Delete a blob; a missing blob is not an error.
+
+        :rtype: None
+        """
         self._rest.blobs.delete(validate_repository(repository), validate_digest(digest), **kwargs)
