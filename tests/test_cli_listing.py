@@ -98,7 +98,7 @@ def test_missing_registry_is_bad_usage(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_unreachable_registry_exits_3_with_one_line() -> None:
     err = io.StringIO()
     code = main(["repos", "--anonymous", "--registry", "http://127.0.0.1:9", "--output", "text"],
-                stdout=io.StringIO(), stderr=err)
+                client_options={"retry_total": 0}, stdout=io.StringIO(), stderr=err)
     assert code == 3
     assert err.getvalue().count("\n") == 1
     assert "Traceback" not in err.getvalue()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Optional, Sequence, TextIO
+from typing import Any, Dict, Optional, Sequence, TextIO
 
 from azure.core.exceptions import AzureError
 
@@ -68,6 +68,7 @@ def main(
     argv: Optional[Sequence[str]] = None,
     *,
     credential: Any = None,
+    client_options: Optional[Dict[str, Any]] = None,
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
     stderr: TextIO = sys.stderr,
@@ -75,6 +76,7 @@ def main(
     """Run the command line; returns the exit code.
 
     :param credential: sign in with this credential instead of the command line's choice.
+    :param client_options: more keywords for :class:`ContainerRegistryClient` (e.g. retries).
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -83,7 +85,8 @@ def main(
             raise _UsageError("give --registry or set CONTAINERREGISTRY_ENDPOINT")
         _check_purge(args)
         signed_in = credential if credential is not None else _credential(args, stdin)
-        with ContainerRegistryClient(args.registry, signed_in) as client:
+        options = client_options or {}
+        with ContainerRegistryClient(args.registry, signed_in, **options) as client:
             if args.command == "purge":
                 return run_purge(client, args, stdout, stderr)
             return run_listing(client, args, stdout)
