@@ -1,7 +1,9 @@
-"""Delete all but the newest N tags of a repository: a CI cleanup job.
+"""Delete all but the newest N tags of a repository, and the images they leave untagged.
 
-Dry run by default: it prints what it would delete. Pass ``--delete`` to delete.
-Locked tags (``can_delete=False``) are kept and reported.
+A CI cleanup job on the safe planner (:mod:`azure_containerregistry.purge`): it never deletes a
+locked item, a child of a kept multi-arch index, or a signature of a kept image. Dry run by
+default: it prints the plan. Pass ``--delete`` to run it; each item is checked again first.
+The same job from a shell: ``python -m azure_containerregistry purge --filter 'repo:.*' --keep N``.
 
 Run: ``python samples/cleanup_old_tags.py [repository] [--keep N] [--delete]``.
 """
@@ -9,10 +11,12 @@ Run: ``python samples/cleanup_old_tags.py [repository] [--keep N] [--delete]``.
 from __future__ import annotations
 
 import argparse
+import re
 
 from _connect import registry
 
-from azure_containerregistry import ArtifactTagOrder, ContainerRegistryClient
+from azure_containerregistry import ContainerRegistryClient
+from azure_containerregistry.purge import plan
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -27,19 +31,16 @@ def main(argv: list[str] | None = None) -> None:
     with registry() as (endpoint, credential), ContainerRegistryClient(
         endpoint, credential
     ) as client:
-        newest_first = client.list_tag_properties(
-            args.repository, order_by=ArtifactTagOrder.LAST_UPDATED_ON_DESCENDING
-        )
-        for position, tag in enumerate(newest_first):
-            if position < args.keep:
-                print(f"keep    {tag.name}")
-            elif tag.can_delete is False:
-                print(f"locked  {tag.name} (can_delete=False), kept")
-            elif args.delete:
-                client.delete_tag(args.repository, tag.name)
-                print(f"deleted {tag.name}")
-            else:
-                print(f"would delete {tag.name} (dry run; pass --delete)")
+        reviewed = plan(client, [f"{re.escape(args.repository)}:.*"], keep=args.keep,
+                        untagged=True)
+        for item in reviewed.items:
+            if item.kind == "tag":
+                print(f"{item.decision.value:<6} {item.name} ({item.reason.value})")
+        print(reviewed.summary())
+        if args.delete:
+            print(reviewed.execute(client).summary())
+        else:
+            print("dry run: pass --delete to delete")
 
 
 if __name__ == "__main__":

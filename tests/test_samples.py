@@ -48,18 +48,18 @@ def test_lock_manifest() -> None:
 
 
 def test_cleanup_old_tags_is_a_dry_run_by_default() -> None:
-    out = run_sample("cleanup_old_tags.py", "--keep", "2")
-    assert out.splitlines() == [
-        "keep    v5", "keep    v4",
-        "would delete v3 (dry run; pass --delete)",
-        "would delete v2 (dry run; pass --delete)",
-        "would delete v1 (dry run; pass --delete)",
+    lines = run_sample("cleanup_old_tags.py", "--keep", "2").splitlines()
+    assert lines[:5] == [
+        "delete v1 (matched)", "delete v2 (matched)", "delete v3 (matched)",
+        "keep   v4 (kept-by-keep)", "keep   v5 (kept-by-keep)",
     ]  # fmt: skip
+    assert lines[5].startswith("delete 3 tags and 3 manifests")
+    assert lines[-1] == "dry run: pass --delete to delete"
 
 
 def test_cleanup_old_tags_deletes_with_flag() -> None:
     out = run_sample("cleanup_old_tags.py", "--keep", "3", "--delete")
-    assert out.splitlines()[-2:] == ["deleted v2", "deleted v1"]
+    assert out.splitlines()[-1].startswith("deleted 4, skipped 0, failed 0")
 
 
 def test_anonymous_access_reads_and_cannot_write() -> None:
