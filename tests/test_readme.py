@@ -28,3 +28,8 @@ def test_readme_opens_with_the_two_setup_commands_ci_runs() -> None:
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     test_command = commands[1].split("&&", 1)[1].strip()
     assert test_command.replace("python3", "python") in ci
+
+
+def test_cleanup_example_runs() -> None:
+    [block] = _python_blocks_under("## Cleaning up a registry in CI")
+    exec(compile(block, str(README), "exec"), {})
