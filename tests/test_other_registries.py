@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 import pytest
 from azure.core.exceptions import ResourceNotFoundError
+from hostile import Answer, HostileServer, acr_error, routes
 from test_distribution import distribution  # noqa: F401 - the module-scoped registry fixture
 
 from azure_containerregistry import ContainerRegistryClient
@@ -118,3 +119,52 @@ def test_acr_registry_still_treats_unknown_items_as_already_gone() -> None:
         with pytest.raises(ResourceNotFoundError) as caught:
             acr.get_tag_properties("never/was", "latest")
         assert not isinstance(caught.value, MetadataApiUnavailableError)
+
+
+_TAG_PATH = "/acr/v1/app/_tags/v1"
+_GONE_BODIES = {
+    "TAG_UNKNOWN": acr_error(404, "TAG_UNKNOWN", "the specified tag does not exist"),
+    "NAME_UNKNOWN": acr_error(404, "NAME_UNKNOWN", "repository name not known to registry"),
+    "one of several codes": Answer.json(
+        {"errors": [{"code": "DENIED"}, {"code": "MANIFEST_UNKNOWN", "message": "gone"}]}, 404
+    ),
+}
+_MISSING_ROUTE_BODIES = {
+    "plain text": Answer.text("404 page not found", 404),
+    "empty": Answer(404),
+    "other code": acr_error(404, "NOT_FOUND", "the requested route does not exist"),
+    "not ACR's shape": Answer.json({"error": "not found"}, 404),
+}
+
+
+@pytest.mark.parametrize("answer", list(_GONE_BODIES.values()), ids=list(_GONE_BODIES))
+def test_a_404_that_says_the_item_is_unknown_is_already_gone(
+    hostile: HostileServer, hostile_client: ContainerRegistryClient, answer: Answer
+) -> None:
+    hostile.handler = routes({("DELETE", _TAG_PATH): answer})
+    hostile_client.delete_tag("app", "v1")
+    assert [seen.path for seen in hostile.api_requests] == [_TAG_PATH]
+
+
+@pytest.mark.parametrize(
+    "answer", list(_MISSING_ROUTE_BODIES.values()), ids=list(_MISSING_ROUTE_BODIES)
+)
+def test_any_other_404_on_an_acr_route_is_the_clear_error(
+    hostile: HostileServer, hostile_client: ContainerRegistryClient, answer: Answer
+) -> None:
+    hostile.handler = routes({("DELETE", _TAG_PATH): answer, ("GET", _TAG_PATH): answer})
+    with pytest.raises(MetadataApiUnavailableError) as caught:
+        hostile_client.delete_tag("app", "v1")
+    _assert_says_no_metadata_api(caught.value)
+    with pytest.raises(MetadataApiUnavailableError):
+        hostile_client.get_tag_properties("app", "v1")
+
+
+def test_a_bare_404_on_a_v2_manifest_delete_is_not_found_not_already_gone(
+    hostile: HostileServer, hostile_client: ContainerRegistryClient
+) -> None:
+    digest = "sha256:" + "c" * 64
+    hostile.handler = routes({("DELETE", f"/v2/app/manifests/{digest}"): Answer(404)})
+    with pytest.raises(ResourceNotFoundError) as caught:
+        hostile_client.delete_manifest("app", digest)
+    assert not isinstance(caught.value, MetadataApiUnavailableError)
