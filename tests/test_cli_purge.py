@@ -1,4 +1,4 @@
-"""``python -m azure_containerregistry purge`` against LocalRegistry: dry runs, plans, exit codes."""
+"""``python -m azure_containerregistry purge`` on LocalRegistry: dry runs, plans, exit codes."""
 
 from __future__ import annotations
 
