@@ -22,7 +22,7 @@ from ._enums import (
     ManifestOrder,
     TagOrder,
 )
-from ._errors import DigestValidationError
+from ._errors import DigestValidationError, MetadataApiUnavailableError
 from ._models import (
     ArtifactManifestPlatform,
     ArtifactManifestProperties,
@@ -47,6 +47,7 @@ __all__ = [
     "DownloadBlobStream",
     "GetManifestResult",
     "ManifestOrder",
+    "MetadataApiUnavailableError",
     "RepositoryProperties",
     "TagOrder",
     "__version__",

@@ -21,6 +21,7 @@ def test_all_is_pinned() -> None:
             "DownloadBlobStream",
             "GetManifestResult",
             "ManifestOrder",
+            "MetadataApiUnavailableError",
             "RepositoryProperties",
             "TagOrder",
             "__version__",
