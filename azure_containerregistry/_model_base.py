@@ -1,8 +1,9 @@
 """What the public models share: tolerant field readers, and the bases that hold wire data.
 
 The readers never raise on what a registry sends: a value of the wrong type reads as None. The
-bases give every model ``__repr__``, ``__eq__`` (by value), ``__hash__`` (on identity) and
-``to_dict``, and the tag and manifest models the repository and registry they are in.
+bases give every model ``__repr__``, ``__eq__`` (by value), ``__hash__`` (on identity),
+``to_dict`` and the notebook reprs (:mod:`._display`), and the tag and manifest models the
+repository and registry they are in.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, ClassVar, Dict, Hashable, List, Mapping, TypeVar
 
 import isodate
 
+from ._display import Displayable, Row
 from ._rest._wire import Item
 from ._rest.models import ChangeableAttributes
 
@@ -77,21 +79,23 @@ def _given(**fields: Any) -> Dict[str, Any]:
     return {key: value for key, value in fields.items() if value is not None}
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-able copy of ``value`` for ``to_dict``."""
+def _python(value: Any, json: bool) -> Any:
+    """A copy of ``value`` for ``to_dict``: nested models as dicts; with ``json``, JSON-safe."""
+    if isinstance(value, _Model):
+        return value.to_dict(json=json)
+    if isinstance(value, list):
+        return [_python(item, json) for item in value]
+    if not json:
+        return value
     if isinstance(value, datetime):
         return value.isoformat()
-    if isinstance(value, _Model):
-        return value.to_dict()
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
     if isinstance(value, Enum):
         return value.value
     return value
 
 
-class _Model:
-    """Shared ``__repr__``, ``__eq__``, ``__hash__`` and ``to_dict`` over ``_fields``."""
+class _Model(Displayable):
+    """``__repr__``, ``__eq__``, ``__hash__``, ``to_dict`` and notebook reprs over ``_fields``."""
 
     _fields: ClassVar[tuple[str, ...]] = ()
 
@@ -99,9 +103,21 @@ class _Model:
         """What identifies the item; every value of it is also in :meth:`to_dict`."""
         raise NotImplementedError
 
-    def to_dict(self) -> Dict[str, Any]:
-        """Plain JSON-able values: datetimes as ISO 8601 strings, enums as their values."""
-        return {name: _plain(getattr(self, name)) for name in self._fields}
+    def to_dict(self, *, json: bool = False) -> Dict[str, Any]:
+        """The fields as a dict, keyed by attribute name.
+
+        By default the values are Python's: datetimes stay :class:`~datetime.datetime`, enums
+        stay enum members (``str`` subclasses), nested models become dicts; what a DataFrame or
+        a comparison wants. With ``json=True`` they are JSON-safe for :func:`json.dumps`:
+        datetimes as ISO 8601 strings, enums as their values.
+
+        :keyword bool json: JSON-safe values instead of Python ones.
+        :rtype: dict[str, Any]
+        """
+        return {name: _python(getattr(self, name), json) for name in self._fields}
+
+    def _display_rows(self) -> List[Row]:
+        return [(name, getattr(self, name)) for name in self._fields]
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -112,10 +128,6 @@ class _Model:
         # Over the identity only: equal models (same to_dict) have the same identity, and the
         # settable can_* flags are not part of it, so a model's hash never changes.
         return hash((type(self).__name__, *self._identity()))
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={_plain(getattr(self, name))!r}" for name in self._fields)
-        return f"{type(self).__name__}({shown})"
 
 
 class _Changeable(_Model):

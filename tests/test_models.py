@@ -1,13 +1,16 @@
-"""Models: repr, equality, to_dict, seed-era names and settable flags."""
+"""Models: repr, equality, to_dict (Python values and the JSON form), seed-era names, flags."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 
 import pytest
 
 from azure_containerregistry import (
+    ArtifactArchitecture,
     ArtifactManifestProperties,
+    ArtifactOperatingSystem,
     ArtifactTagProperties,
     ContainerRegistryClient,
     RepositoryProperties,
@@ -15,17 +18,42 @@ from azure_containerregistry import (
 from azure_containerregistry.testing import LocalRegistry
 
 
-def test_models_round_trip_to_plain_json(
+def test_models_round_trip_to_plain_json_with_the_json_form(
     registry: LocalRegistry, client: ContainerRegistryClient
 ) -> None:
     registry.add_index("multi", tags=["latest"])
     manifest = client.get_manifest_properties("multi", "latest")
-    plain = json.loads(json.dumps(manifest.to_dict()))
+    plain = json.loads(json.dumps(manifest.to_dict(json=True)))
     assert plain["digest"] == manifest.digest
     assert plain["created_on"] == manifest.created_on.isoformat()  # type: ignore[union-attr]
     assert plain["references"][0]["architecture"] == "amd64"
-    repository = client.get_repository_properties("multi").to_dict()
+    repository = client.get_repository_properties("multi").to_dict(json=True)
     assert json.loads(json.dumps(repository))["name"] == "multi"
+
+
+def test_to_dict_keeps_python_values_datetimes_and_enum_members(
+    registry: LocalRegistry, client: ContainerRegistryClient
+) -> None:
+    registry.add_index("multi", tags=["latest"])
+    manifest = client.get_manifest_properties("multi", "latest").to_dict()
+    assert isinstance(manifest["created_on"], datetime)
+    assert manifest["created_on"].utcoffset() == timedelta(0)
+    child = manifest["references"][0]
+    assert child["architecture"] is ArtifactArchitecture.AMD64
+    assert child["operating_system"] is ArtifactOperatingSystem.LINUX
+    assert manifest["tags"] == ["latest"] and isinstance(manifest["size_in_bytes"], int)
+    repository = client.get_repository_properties("multi").to_dict()
+    assert isinstance(repository["last_updated_on"], datetime)
+    assert isinstance(repository["tag_count"], int) and repository["can_delete"] is True
+
+
+def test_repr_shows_datetimes_as_datetimes() -> None:
+    tag = ArtifactTagProperties(name="v1", created_on="2026-01-02T03:04:05Z")
+    assert "created_on=datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)" in (
+        repr(tag)
+    )
+    built = ArtifactManifestProperties(architecture="arm64")
+    assert "architecture='arm64'" in repr(built)
 
 
 def test_models_compare_by_value_and_repr_is_readable(

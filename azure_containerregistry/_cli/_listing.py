@@ -45,7 +45,7 @@ def run_listing(client: ContainerRegistryClient, args: argparse.Namespace, out: 
             for m in items
         ]
     if args.output == "json":
-        json.dump([item.to_dict() for item in items], out, indent=2, default=str)
+        json.dump([item.to_dict(json=True) for item in items], out, indent=2)
         out.write("\n")
     else:
         widths = [max((len(row[i]) for row in rows), default=0) for i in range(len(rows[0]))] \
