@@ -9,7 +9,7 @@ import pytest
 from test_purge_helpers import add_nested_index, add_referrer, children, days_ago, manifests
 
 from azure_containerregistry import ContainerRegistryClient
-from azure_containerregistry.purge import Outcome, PurgePlan, plan
+from azure_containerregistry.purge import Outcome, PurgePlan, PurgeReport, plan
 from azure_containerregistry.testing import LocalRegistry
 
 
@@ -63,8 +63,12 @@ def test_nested_index_and_referrers_are_deleted_in_dependency_order(
             assert position[item.name] < position[item.subject]
 
 
+@pytest.mark.parametrize("one_by_one", [False, True], ids=["listed", "reread"])
 def test_a_saved_plan_skips_what_changed_since(registry: LocalRegistry,
-                                               client: ContainerRegistryClient) -> None:
+                                               client: ContainerRegistryClient,
+                                               one_by_one: bool) -> None:
+    """Rechecked from a listing taken before each wave, or (one item per plan) by rereading
+    each item: the same outcome."""
     d = _seed(registry)
     moved_to = registry.add_image("app", ["v2"])
     saved = plan(client, ["app:pr-.*"], untagged=True).to_json()
@@ -73,7 +77,18 @@ def test_a_saved_plan_skips_what_changed_since(registry: LocalRegistry,
     registry.set_attributes("app", "pr-2", can_write=False)                         # tag locked
     client.delete_tag("app", "pr-multi")                                            # tag gone
     registry.set_attributes("app", digest=d["dangling"], can_delete=False)          # locked
-    report = PurgePlan.from_json(saved).execute(client)
+    reviewed = PurgePlan.from_json(saved)
+    registry.clear_requests()
+    if one_by_one:
+        report = PurgeReport()
+        for item in reviewed.deletions:
+            single = PurgePlan([item]).execute(client)
+            for outcome in single.deleted + single.skipped + single.failed:
+                report.add(outcome)
+    else:
+        report = reviewed.execute(client)
+    listed = [r.path for r in registry.requests if r.path.endswith(("/_tags", "/_manifests"))]
+    assert bool(listed) is not one_by_one
     reasons = {o.item.name: o.reason for o in report.skipped}
     assert reasons == {"pr-1": "changed", "pr-2": "locked", "pr-multi": "gone",
                        d["old"]: "tagged", d["dangling"]: "locked"}

@@ -3,8 +3,11 @@
 A plan may be hours old when it runs (reviewed in a pull request, then applied), and a run may
 be interrupted. So every deletion is preceded by a read of what could have changed: a tag that
 now points elsewhere, a manifest that got a tag or a lock, an item already gone. Anything
-unexpected is skipped with a reason, never forced. Running the same plan again finishes what
-an interrupted run left: what the first run deleted is reported as skipped, ``gone``.
+unexpected is skipped with a reason, never forced. The read is one ``get_*_properties`` per
+item, or, where a repository has many items in a wave, one listing of the repository taken
+just before the wave starts (a page of 1000 costs one request instead of 1000). Running the
+same plan again finishes what an interrupted run left: what the first run deleted is reported
+as skipped, ``gone``.
 
 All registry calls go through one :class:`~azure_containerregistry._throttle.AdaptiveLimiter`,
 which retries throttled and transient answers and adapts the number of calls in flight.
@@ -13,12 +16,25 @@ which retries throttled and transient answers and adapts the number of calls in 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Set
+from collections import Counter
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Set,
+)
 
 from azure.core.exceptions import AzureError, ResourceNotFoundError
 
 from .._throttle import AdaptiveLimiter
 from ._model import Outcome, PlanItem, PurgePlan, PurgeReport
+from ._plan import PAGE
 
 if TYPE_CHECKING:
     from .._client import ContainerRegistryClient
@@ -41,6 +57,11 @@ def _locked(properties: object) -> bool:
             or getattr(properties, "can_write", None) is False)
 
 
+def _list_all(operation: Callable[..., Iterable[Any]], repository: str,
+              **kwargs: Any) -> List[Any]:
+    return list(operation(repository, results_per_page=PAGE, **kwargs))
+
+
 class _Runner:
     """Deletes one item at a time (called concurrently by the limiter's pool)."""
 
@@ -48,6 +69,38 @@ class _Runner:
         self.client, self.limiter = client, limiter
         # Manifests that stay (skipped or failed) in waves run so far: their children stay too.
         self.survivors: Set[tuple[str, str]] = set()
+        # (kind, repository) -> name -> properties, listed just before a wave.
+        self.snapshots: Dict[tuple[str, str], Dict[str, Any]] = {}
+
+    def take_snapshots(self, wave: Sequence[PlanItem],
+                       sizes: Mapping[tuple[str, str], int]) -> None:
+        """List the repositories of ``wave`` whose listing costs fewer requests than one read
+        per item; the other items are reread one by one."""
+        self.snapshots.clear()
+        counts = Counter((i.kind, i.repository) for i in wave)
+        cheap = [key for key, n in counts.items() if -(-sizes.get(key, 0) // PAGE) < n]
+
+        def listing(key: tuple[str, str]) -> Dict[str, Any]:
+            kind, repository = key
+            if kind == "tag":
+                found = self.limiter.call(_list_all, self.client.list_tag_properties, repository)
+                return {t.name: t for t in found}
+            found = self.limiter.call(_list_all, self.client.list_manifest_properties, repository)
+            return {m.digest: m for m in found}
+
+        for key, result in self.limiter.map(listing, cheap):
+            if isinstance(result, dict):  # a failed listing: reread its items one by one
+                self.snapshots[key] = result
+
+    def _current(self, item: PlanItem, read: Callable[..., Any]) -> Any:
+        """The item's properties now, or None when it is gone."""
+        snapshot = self.snapshots.get((item.kind, item.repository))
+        if snapshot is not None:
+            return snapshot.get(item.name)
+        try:
+            return self.limiter.call(read, item.repository, item.name)
+        except ResourceNotFoundError:
+            return None
 
     def run(self, item: PlanItem) -> Outcome:
         try:
@@ -63,9 +116,8 @@ class _Runner:
 
     def _tag(self, item: PlanItem) -> Outcome:
         call, repository = self.limiter.call, item.repository
-        try:
-            now = call(self.client.get_tag_properties, repository, item.name)
-        except ResourceNotFoundError:
+        now = self._current(item, self.client.get_tag_properties)
+        if now is None:
             return Outcome(item, "skipped", "gone")
         if now.digest != item.digest:
             return Outcome(item, "skipped", "changed")
@@ -79,9 +131,8 @@ class _Runner:
 
     def _manifest(self, item: PlanItem) -> Outcome:
         call, repository = self.limiter.call, item.repository
-        try:
-            now = call(self.client.get_manifest_properties, repository, item.name)
-        except ResourceNotFoundError:
+        now = self._current(item, self.client.get_manifest_properties)
+        if now is None:
             return Outcome(item, "skipped", "gone")
         if now.tags:
             return Outcome(item, "skipped", "tagged")
@@ -119,7 +170,9 @@ def execute(plan: PurgePlan, client: ContainerRegistryClient, *,
     by_wave: Dict[int, List[PlanItem]] = {}
     for item in plan.deletions:
         by_wave.setdefault(item.wave, []).append(item)
+    sizes = Counter((i.kind, i.repository) for i in plan.items)
     for wave in sorted(by_wave):
+        runner.take_snapshots(by_wave[wave], sizes)
         ready: List[PlanItem] = []
         for item in by_wave[wave]:
             if item.kind == "manifest" and runner.blocked(item, parents):
