@@ -65,16 +65,28 @@ def _cell(value: Any) -> str:
     return html.escape(text)
 
 
-def html_table(title: str, rows: Iterable[Row]) -> str:
-    """A compact two-column table, captioned ``title``: field names left, values right."""
+def html_table(title: str, rows: Iterable[Row], *, details: Row | None = None) -> str:
+    """A compact two-column table, captioned ``title``: field names left, values right.
+
+    ``details`` is a ``(label, text)`` shown below the table, collapsed, as preformatted text.
+    """
     body = "".join(
         f'<tr><th style="text-align:left">{html.escape(name)}</th>'
         f'<td style="text-align:left">{_cell(value)}</td></tr>'
         for name, value in rows
     )
-    return (
+    table = (
         f'<table class="azure-containerregistry"><caption style="text-align:left">'
         f"<b>{html.escape(title)}</b></caption><tbody>{body}</tbody></table>"
+    )
+    if details is None:
+        return table
+    label, text = details
+    if len(text) > _MAX_CELL:
+        text = text[:_MAX_CELL] + "\n…"
+    return (
+        f"<div>{table}<details><summary>{html.escape(label)}</summary>"
+        f"<pre>{html.escape(str(text))}</pre></details></div>"
     )
 
 

@@ -20,6 +20,7 @@ from typing import Any, Generator, NamedTuple, Union
 from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
 from azure.core.rest import HttpResponse
 
+from .._display import Row, html_table, pretty
 from .._errors import DigestValidationError, protocol_error, raise_response_error
 from .._rest.operations import BlobsOperations
 from .._validation import validate_digest, validate_repository
@@ -265,9 +266,22 @@ class DownloadBlobStream:
             self.close()
         return written
 
+    def _state(self) -> str:
+        return "failed" if self._error else "complete" if self._done else "open"
+
     def __repr__(self) -> str:
-        state = "failed" if self._error else "complete" if self._done else "open"
-        return f"DownloadBlobStream(digest={self._digest!r}, size={self._size}, {state})"
+        return f"DownloadBlobStream(digest={self._digest!r}, size={self._size}, {self._state()})"
+
+    def _display_rows(self) -> list[Row]:
+        return [("digest", self._digest), ("size", self._size), ("state", self._state())]
+
+    def _repr_html_(self) -> str:
+        """A compact HTML table of digest, size and state, for Jupyter."""
+        return html_table("DownloadBlobStream", self._display_rows())
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's pretty printer: one field per line."""
+        pretty(printer, cycle, "DownloadBlobStream", self._display_rows())
 
 
 def download_blob(

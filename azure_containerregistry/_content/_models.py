@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Mapping
+from typing import Any, Dict, List, Mapping
+
+from .._display import Row, html_table, manifest_json, manifest_summary, pretty
 
 __all__ = ["GetManifestResult"]
 
@@ -56,14 +58,36 @@ class GetManifestResult:
         """Length of :attr:`data` in bytes."""
         return len(self._data)
 
-    def to_dict(self) -> Dict[str, Any]:
-        """Plain JSON-able values: ``manifest``, ``media_type``, ``digest`` and ``size``."""
+    def to_dict(self, *, json: bool = False) -> Dict[str, Any]:
+        """``manifest``, ``media_type``, ``digest`` and ``size``; already JSON-safe.
+
+        :keyword bool json: accepted for symmetry with the models' ``to_dict``; the values are
+            the same either way.
+        :rtype: dict[str, Any]
+        """
         return {
             "manifest": self._manifest,
             "media_type": self._media_type,
             "digest": self._digest,
             "size": len(self._data),
         }
+
+    def _display_rows(self) -> List[Row]:
+        return [
+            ("media_type", self._media_type),
+            ("digest", self._digest),
+            ("size", len(self._data)),
+            ("manifest", manifest_summary(self._manifest)),
+        ]
+
+    def _repr_html_(self) -> str:
+        """A compact HTML table, the manifest JSON collapsed below it, for Jupyter."""
+        details = ("manifest JSON", manifest_json(self._manifest))
+        return html_table("GetManifestResult", self._display_rows(), details=details)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's pretty printer: one field per line, the manifest summarised."""
+        pretty(printer, cycle, "GetManifestResult", self._display_rows())
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, GetManifestResult):
