@@ -6,14 +6,14 @@ from types import TracebackType
 from typing import Any, Sequence, Type, Union
 
 from azure.core.credentials import AzureNamedKeyCredential, TokenCredential
-from azure.core.paging import ItemPaged
 
 from ._content._methods import ContentMethods
 from ._enums import ArtifactManifestOrder, ArtifactTagOrder, ManifestOrder, TagOrder, order_by_value
 from ._keywords import refuse_credential_keywords
 from ._models import ArtifactManifestProperties, ArtifactTagProperties, RepositoryProperties
-from ._paging import item_paged
+from ._paging import ListingPaged, item_paged
 from ._pipeline import create_rest_client
+from ._tables import MANIFEST_COLUMNS, NAME_COLUMNS, TAG_COLUMNS
 from ._updates import patch_body
 from ._validation import (
     is_digest,
@@ -106,12 +106,13 @@ class ContainerRegistryClient(ContentMethods):
 
     def list_repository_names(
         self, *, results_per_page: int | None = None, **kwargs: Any
-    ) -> ItemPaged[str]:
+    ) -> ListingPaged[str]:
         """List the names of every repository, following ``Link`` pages.
 
         :keyword int results_per_page: names per page (the service default is 100, at most
             1000); the iterator fetches the next page by itself.
-        :rtype: ~azure.core.paging.ItemPaged[str]
+        :returns: an ``ItemPaged`` with ``to_dataframe()`` (one column, ``name``) and ``on_page()``.
+        :rtype: ~azure_containerregistry._paging.ListingPaged[str]
         :raises ValueError: ``results_per_page`` is not a positive int, before any request.
         """
         n = validate_page_size(results_per_page)
@@ -120,7 +121,7 @@ class ContainerRegistryClient(ContentMethods):
         def fetch(link: str | None) -> Any:
             return repositories.list_page(n=n, link=link, **kwargs)
 
-        return item_paged(fetch, str)
+        return item_paged(fetch, str, NAME_COLUMNS)
 
     def get_repository_properties(self, repository: str, **kwargs: Any) -> RepositoryProperties:
         """Get a repository's properties.
@@ -184,13 +185,14 @@ class ContainerRegistryClient(ContentMethods):
         order_by: Union[ArtifactTagOrder, TagOrder, str, None] = None,
         results_per_page: int | None = None,
         **kwargs: Any,
-    ) -> ItemPaged[ArtifactTagProperties]:
+    ) -> ListingPaged[ArtifactTagProperties]:
         """List the tags of a repository; an empty repository gives an empty listing.
 
         :keyword order_by: :class:`ArtifactTagOrder`, :class:`TagOrder` or ``"timedesc"`` /
             ``"timeasc"``; another value is a ``ValueError`` before any request.
         :keyword int results_per_page: tags per page (at most 1000).
-        :rtype: ~azure.core.paging.ItemPaged[~azure_containerregistry.ArtifactTagProperties]
+        :returns: an ``ItemPaged`` with ``to_dataframe()`` and ``on_page()``.
+        :rtype: ~azure_containerregistry._paging.ListingPaged[ArtifactTagProperties]
         """
         name = validate_repository(repository)
         orderby = order_by_value(order_by)
@@ -200,7 +202,7 @@ class ContainerRegistryClient(ContentMethods):
         def fetch(link: str | None) -> Any:
             return tags.list_page(name, n=n, orderby=orderby, link=link, **kwargs)
 
-        return item_paged(fetch, ArtifactTagProperties._from_item)
+        return item_paged(fetch, ArtifactTagProperties._from_item, TAG_COLUMNS)
 
     def get_tag_properties(self, repository: str, tag: str, **kwargs: Any) -> ArtifactTagProperties:
         """Get a tag's properties.
@@ -262,13 +264,14 @@ class ContainerRegistryClient(ContentMethods):
         order_by: Union[ArtifactManifestOrder, ManifestOrder, str, None] = None,
         results_per_page: int | None = None,
         **kwargs: Any,
-    ) -> ItemPaged[ArtifactManifestProperties]:
+    ) -> ListingPaged[ArtifactManifestProperties]:
         """List the manifests of a repository; an empty repository gives an empty listing.
 
         :keyword order_by: :class:`ArtifactManifestOrder`, :class:`ManifestOrder` or
             ``"timedesc"`` / ``"timeasc"``; another value is a ``ValueError`` before any request.
         :keyword int results_per_page: manifests per page (at most 1000).
-        :rtype: ~azure.core.paging.ItemPaged[~azure_containerregistry.ArtifactManifestProperties]
+        :returns: an ``ItemPaged`` with ``to_dataframe()`` and ``on_page()``.
+        :rtype: ~azure_containerregistry._paging.ListingPaged[ArtifactManifestProperties]
         """
         name = validate_repository(repository)
         orderby = order_by_value(order_by)
@@ -278,7 +281,7 @@ class ContainerRegistryClient(ContentMethods):
         def fetch(link: str | None) -> Any:
             return manifests.list_page(name, n=n, orderby=orderby, link=link, **kwargs)
 
-        return item_paged(fetch, ArtifactManifestProperties._from_item)
+        return item_paged(fetch, ArtifactManifestProperties._from_item, MANIFEST_COLUMNS)
 
     def _digest_of(self, repository: str, tag_or_digest: str, **kwargs: Any) -> str:
         """The digest for a tag or digest: a tag costs one lookup, a digest nothing."""
