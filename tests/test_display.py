@@ -88,6 +88,7 @@ def test_html_reprs_are_valid_html_containing_every_field(
             assert f"\n{name}\n" in f"\n{parsed.cells()}\n", (type(model).__name__, name)
     repository, tag, manifest, child, result = models
     assert "multi" in Checked(repository._repr_html_()).cells()
+    assert result.digest == manifest.digest and result.digest in Checked(result._repr_html_()).text
     cells = Checked(manifest._repr_html_()).cells()
     assert manifest.digest in cells and "latest" in cells
     assert manifest.created_on.isoformat(sep=" ", timespec="seconds") in cells
