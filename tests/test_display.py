@@ -17,6 +17,14 @@ from azure_containerregistry import (
     GetManifestResult,
     RepositoryProperties,
 )
+from azure_containerregistry.purge import (
+    Decision,
+    Outcome,
+    PlanItem,
+    PurgePlan,
+    PurgeReport,
+    Reason,
+)
 from azure_containerregistry.testing import LocalRegistry
 
 DIGEST = "sha256:" + "a" * 64
@@ -185,3 +193,21 @@ def test_ipython_pretty_prints_one_field_per_line_and_nests_references() -> None
     assert pretty.pretty([child]).startswith("[ArtifactManifestPlatform(\n")
     result = GetManifestResult(manifest={"layers": [{}, {}]}, media_type="a/b", digest=DIGEST)
     assert "    manifest='2 layers'," in pretty.pretty(result).splitlines()
+
+
+def test_purge_plan_and_report_show_counts_and_list_what_they_touch() -> None:
+    item = PlanItem(kind="manifest", repository="<app>", name=DIGEST, decision=Decision.DELETE,
+                    reason=Reason.UNTAGGED, digest=DIGEST, size=2048)
+    kept = PlanItem(kind="tag", repository="app", name="v1", decision=Decision.KEEP,
+                    reason=Reason.TOO_NEW)
+    plan = PurgePlan(items=[item, kept], created_on="2026-01-02T03:04:05+00:00")
+    parsed = Checked(plan._repr_html_())
+    assert "delete manifests" in parsed.text and "2,048 (2.0 KiB)" in parsed.text
+    assert f"delete manifest <app>@{DIGEST} (untagged)" in parsed.cells()
+    printer = TextOnlyPrinter()
+    plan._repr_pretty_(printer, False)
+    assert "    delete manifests=1," in printer.out.getvalue().splitlines()
+    report = PurgeReport(deleted=[Outcome(item, "deleted")],
+                         failed=[Outcome(kept, "failed", "HttpResponseError: <boom>")])
+    cells = Checked(report._repr_html_()).cells()
+    assert "failed tag app:v1 (HttpResponseError: <boom>)" in cells and "False" in cells

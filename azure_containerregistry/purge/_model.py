@@ -162,6 +162,26 @@ class PurgePlan:
         return (f"PurgePlan(deletions={len(self.deletions)}, items={len(self.items)}, "
                 f"created_on={self.created_on!r})")
 
+    def _display_rows(self) -> List[Tuple[str, Any]]:
+        size = sum(i.size or 0 for i in self.deletions if i.kind == "manifest")
+        return [("delete tags", self.count("tag", Decision.DELETE)),
+                ("delete manifests", self.count("manifest", Decision.DELETE)),
+                ("bytes (estimate)", size), ("items", len(self.items)),
+                ("created_on", self.created_on)]
+
+    def _repr_html_(self) -> str:
+        """A table of the counts, the deletions listed below it, for Jupyter."""
+        from .._display import html_table
+
+        listed = "\n".join(str(item) for item in self.deletions)
+        return html_table("PurgePlan", self._display_rows(), details=("deletions", listed))
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's pretty printer: one count per line."""
+        from .._display import pretty
+
+        pretty(printer, cycle, "PurgePlan", self._display_rows())
+
     def to_json(self) -> str:
         """The plan as JSON text (stable key order), for review and :meth:`from_json`."""
         return json.dumps({"version": PLAN_VERSION, "created_on": self.created_on,
@@ -268,6 +288,25 @@ class PurgeReport:
     def __repr__(self) -> str:
         return (f"PurgeReport(deleted={len(self.deleted)}, skipped={len(self.skipped)}, "
                 f"failed={len(self.failed)}, ok={self.ok})")
+
+    def _display_rows(self) -> List[Tuple[str, Any]]:
+        return [("deleted", len(self.deleted)), ("skipped", len(self.skipped)),
+                ("failed", len(self.failed)), ("ok", self.ok),
+                ("bytes_reclaimed", self.bytes_reclaimed),
+                ("duration", round(self.duration, 1))]
+
+    def _repr_html_(self) -> str:
+        """A table of the counts, skips and failures listed below it, for Jupyter."""
+        from .._display import html_table
+
+        listed = "\n".join(str(outcome) for outcome in [*self.failed, *self.skipped])
+        return html_table("PurgeReport", self._display_rows(), details=("not deleted", listed))
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's pretty printer: one count per line."""
+        from .._display import pretty
+
+        pretty(printer, cycle, "PurgeReport", self._display_rows())
 
     def to_json(self) -> str:
         """The report as JSON text."""
