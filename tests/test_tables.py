@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from azure.core.paging import ItemPaged
@@ -158,3 +160,14 @@ def test_page_callbacks_work_for_names_and_manifests_and_can_stop_a_listing(
         list(pager)
     with pytest.raises(TypeError, match="callable"):
         pager.on_page("not a function")  # type: ignore[arg-type]
+
+
+def test_readme_notebook_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    readme = Path(__file__).resolve().parent.parent / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    section = text.split("\n### Models in notebooks and logs\n", 1)[1].split("\n## ", 1)[0]
+    [block] = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    exec(compile(block, str(readme), "exec"), {})
+    printed = capsys.readouterr().out
+    assert "page 1: 2 manifests" in printed and "page 2: 4 manifests" in printed
+    assert "amd64" in printed and "sha256:" in printed
