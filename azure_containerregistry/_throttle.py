@@ -27,6 +27,7 @@ from __future__ import annotations
 import concurrent.futures as futures
 import email.utils
 import itertools
+import queue
 import random
 import threading
 import time
@@ -266,6 +267,7 @@ class AdaptiveLimiter:
         """
         source = iter(items)
         running: dict[futures.Future[T], X] = {}
+        finished: queue.SimpleQueue[futures.Future[T]] = queue.SimpleQueue()
         pool = futures.ThreadPoolExecutor(max_workers=self._maximum,
                                           thread_name_prefix="AdaptiveLimiter")
         try:
@@ -277,15 +279,18 @@ class AdaptiveLimiter:
                     except StopIteration:
                         exhausted = True
                         break
-                    running[pool.submit(function, item)] = item
+                    future = pool.submit(function, item)
+                    running[future] = item
+                    future.add_done_callback(finished.put)  # O(1) per completion
                 if not running:
                     return
-                done, _ = futures.wait(running, timeout=1.0,
-                                       return_when=futures.FIRST_COMPLETED)
-                for future in done:
-                    item = running.pop(future)
-                    error = future.exception()
-                    yield (item, error) if error is not None else (item, future.result())
+                try:
+                    future = finished.get(timeout=1.0)
+                except queue.Empty:
+                    continue
+                item = running.pop(future)
+                error = future.exception()
+                yield (item, error) if error is not None else (item, future.result())
         finally:
             for future in running:
                 future.cancel()
