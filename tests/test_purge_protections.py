@@ -143,3 +143,35 @@ def test_purging_every_untagged_manifest_of_an_untagged_registry_is_refused(
         plan(client, [".*:.*"], untagged_only=True)
     made = plan(client, [".*:.*"], untagged_only=True, allow_all=True)
     assert [i.decision for i in made.deletions] == [Decision.DELETE]
+
+
+def _hide_references(registry: LocalRegistry, repository: str, digest: str) -> None:
+    """Make the listing show an index without its references (as older ACR answers do)."""
+    with registry.store.lock:
+        registry.store.repositories[repository].manifests[digest].references = []
+
+
+def test_an_index_listed_without_references_is_read_for_its_children(
+        registry: LocalRegistry, client: ContainerRegistryClient) -> None:
+    index = registry.add_index("app", ["latest"])
+    _hide_references(registry, "app", index)
+    assert client.get_manifest_properties("app", index).references == []
+    made = plan(client, ["app:.*"], untagged_only=True)
+    expected = {f"app:{d}": "keep child-of-kept-index" for d in children(registry, "app", index)}
+    assert decided(made, "manifest") == {**expected, f"app:{index}": "keep tagged"}
+    reads = [r.path for r in registry.requests if "/v2/app/manifests/" in r.path]
+    assert len(reads) == 1 + 2  # the index's body, and the bodies of both would-be deletions
+
+
+def test_an_index_whose_children_cannot_be_seen_keeps_every_candidate(
+        registry: LocalRegistry, client: ContainerRegistryClient) -> None:
+    index = registry.add_index("app", ["latest"])
+    dangling = registry.add_image("app")
+    _hide_references(registry, "app", index)
+    encoded = index.replace(":", "%3A")  # as the client sends it
+    registry.fail_next(1, status=404, method="GET", path_prefix=f"/v2/app/manifests/{encoded}")
+    made = plan(client, ["app:.*"], untagged_only=True)
+    assert made.deletions == []
+    manifests = decided(made, "manifest")
+    assert manifests[f"app:{dangling}"] == "keep unreadable"
+    assert manifests[f"app:{index}"] == "keep tagged"

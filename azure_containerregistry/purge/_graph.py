@@ -59,13 +59,13 @@ def protect(present: Collection[str], deleting: Collection[str],
     stays; keeping it can keep more (its own children, its own referrers), hence the loop.
     """
     parents = _parents(children)
-    present_set, pending = set(present), set(deleting)
+    pending = set(deleting)
+    stays = set(present) - pending
     rescued: Dict[str, Reason] = {}
     changed = True
     while changed:
         changed = False
         for digest in sorted(pending):
-            stays = present_set - pending
             if any(parent in stays for parent in parents.get(digest, ())):
                 rescued[digest] = Reason.CHILD_OF_KEPT_INDEX
             elif subjects.get(digest) in stays:
@@ -73,6 +73,7 @@ def protect(present: Collection[str], deleting: Collection[str],
             else:
                 continue
             pending.discard(digest)
+            stays.add(digest)
             changed = True
     return rescued
 
