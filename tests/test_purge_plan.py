@@ -155,3 +155,6 @@ def test_the_plan_is_a_dry_run(registry: LocalRegistry,
     assert writes(registry) == []
     assert {r.method for r in registry.requests if not r.path.startswith("/oauth2/")} == {"GET"}
     assert registry.tags("app") == ["multi", "v1", "v2"]
+    listings = [r for r in registry.requests if r.path.endswith(("/_tags", "/_manifests",
+                                                                  "/_catalog"))]
+    assert len(listings) == 3 and all(r.query.get("n") == "1000" for r in listings)
