@@ -10,7 +10,8 @@
   through the limiter (``mode`` says which ran).
 
 Both clients first make one warm-up call (tokens cached, connection open). Printed fields:
-``wall_s`` (listing/planning plus deleting), ``plan_s``, ``delete_s``, ``deleted``, ``failed``
+``wall_s`` (listing/planning plus deleting), ``plan_s``, ``delete_s``, ``cpu_s`` (this
+process's CPU over the same span), ``deleted``, ``failed``
 (with up to five reasons), ``mode`` and, for ours, the limiter's statistics.
 """
 
@@ -109,6 +110,7 @@ def main() -> int:
     client = ContainerRegistryClient(fx["endpoint"], ControlServerCredential(fx["control"]),
                                      audience=AUDIENCE, connection_verify=fx["cert"])
     client.get_repository_properties(fx["keep_repo"])  # warm-up: tokens, connection
+    cpu = time.process_time()
     if args.client == "theirs":
         result = theirs(client, fx["repository"])
     else:
@@ -125,6 +127,7 @@ def main() -> int:
         else:
             result = ours_purge(client, fx["repository"], limiter)
         result["limiter"] = dataclasses.asdict(limiter.stats)
+    result["cpu_s"] = time.process_time() - cpu
     client.close()
     print(json.dumps({"client": args.client, **result}))
     return 0

@@ -76,15 +76,15 @@ def speed_table(runs: List[Dict[str, Any]], tags: int) -> List[str]:
 
     ratio = med(theirs, "wall_s") / med(ours, "wall_s")
     lines = [f"### Speed: purge {tags:,} tags and their manifests at 5 ms latency", "",
-             "| client | how | wall s (median) | list/plan s | delete s | deletes | failed "
-             "| HTTP requests | left in repo |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---|"]
+             "| client | how | wall s (median) | list/plan s | delete s | client CPU s | deletes "
+             "| failed | HTTP requests | left in repo |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for name, group in (("ours", ours), ("theirs", theirs)):
         last = group[-1]
         left = last["remaining"]
         lines.append(
             f"| {name} | {last['mode']} | {med(group, 'wall_s'):.2f} | {med(group, 'plan_s'):.2f}"
-            f" | {med(group, 'delete_s'):.2f} | {last['deleted']:,} | "
+            f" | {med(group, 'delete_s'):.2f} | {med(group, 'cpu_s'):.2f} | {last['deleted']:,} | "
             f"{sum(r['failed'] for r in group)} | {last['wire']['requests']:,} | "
             f"{left['tags']} tags, {left['manifests']} manifests |")
     lines += ["", f"**Ours is {ratio:.1f}x faster** (median wall time theirs / ours; "
