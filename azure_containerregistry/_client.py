@@ -102,6 +102,14 @@ class ContainerRegistryClient(ContentMethods):
     def __repr__(self) -> str:
         return f"ContainerRegistryClient(endpoint={self._endpoint!r})"
 
+    @property
+    def endpoint(self) -> str:
+        """The registry's URL, normalised: ``https://<name>.azurecr.io``.
+
+        :rtype: str
+        """
+        return self._endpoint
+
     # -- repositories -----------------------------------------------------------------------
 
     def list_repository_names(

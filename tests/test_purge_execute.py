@@ -3,6 +3,7 @@ changes are reported, never forced; a rerun finishes an interrupted run."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -158,3 +159,18 @@ def test_a_rerun_finishes_an_interrupted_run(registry: LocalRegistry,
     assert registry.tags("app") == ["v1"] and manifests(registry, "app") == {d["kept"]}
     again = made.execute(client)
     assert again.deleted == [] and len(again.skipped) == len(made.deletions)
+
+
+def test_a_plan_refuses_to_run_against_another_registry(
+    registry: LocalRegistry, client: ContainerRegistryClient, registry_factory: Any
+) -> None:
+    registry.add_image("app", tags=["old"], created_on=days_ago(90))
+    registry.add_image("app", tags=["new"])
+    mirror = registry_factory()
+    mirror.add_image("app", tags=["old"], created_on=days_ago(90))
+    reviewed = PurgePlan.from_json(plan(client, ["app:.*"], ago="30d").to_json())
+    other = ContainerRegistryClient(mirror.endpoint, mirror.credential())
+    with other, pytest.raises(ValueError, match="made for"):
+        reviewed.execute(other)
+    assert mirror.requests == []
+    assert mirror.tags("app") == ["old"]

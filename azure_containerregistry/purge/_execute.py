@@ -159,6 +159,10 @@ def execute(plan: PurgePlan, client: ContainerRegistryClient, *,
     Waves run in order; one wave's items run concurrently. A manifest whose index (in the
     plan) was not deleted is skipped, ``child-of-kept-index``: the index still needs it.
     """
+    if plan.registry and plan.registry != client.endpoint:
+        raise ValueError(
+            f"this plan was made for {plan.registry}, not {client.endpoint}: plan again there"
+        )
     started = time.monotonic()
     limiter = limiter or AdaptiveLimiter(concurrency or _DEFAULT_CONCURRENCY)
     runner = _Runner(client, limiter)

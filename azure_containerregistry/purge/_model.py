@@ -131,11 +131,14 @@ class PurgePlan:
     :ivar items: every repository, tag and manifest looked at, with decision and reason.
     :ivar rules: the options the plan was made with (for the record).
     :ivar created_on: when it was planned (ISO 8601).
+    :ivar registry: the endpoint it was planned against; :meth:`execute` refuses a client of
+        another registry (a mirror holding the same images would lose them).
     """
 
     items: List[PlanItem]
     rules: Dict[str, Any] = field(default_factory=dict)
     created_on: str = ""
+    registry: str = ""
 
     @property
     def deletions(self) -> List[PlanItem]:
@@ -185,7 +188,8 @@ class PurgePlan:
     def to_json(self) -> str:
         """The plan as JSON text (stable key order), for review and :meth:`from_json`."""
         return json.dumps({"version": PLAN_VERSION, "created_on": self.created_on,
-                           "rules": self.rules, "items": [i.to_dict() for i in self.items]},
+                           "registry": self.registry, "rules": self.rules,
+                           "items": [i.to_dict() for i in self.items]},
                           indent=1, sort_keys=True)
 
     @classmethod
@@ -198,16 +202,19 @@ class PurgePlan:
             data = json.loads(text)
         except (TypeError, ValueError) as error:
             raise ValueError(f"not a purge plan: {error}") from None
-        if not isinstance(data, dict) or set(data) != {"version", "created_on", "rules", "items"}:
-            raise ValueError("not a purge plan: expected version, created_on, rules and items")
+        expected = {"version", "created_on", "registry", "rules", "items"}
+        if not isinstance(data, dict) or set(data) != expected:
+            raise ValueError(
+                "not a purge plan: expected version, created_on, registry, rules and items"
+            )
         if data["version"] != PLAN_VERSION:
             raise ValueError(f"purge plan version {data['version']!r} is not {PLAN_VERSION}")
         if not isinstance(data["items"], list) or not isinstance(data["rules"], dict):
             raise ValueError("not a purge plan: items must be a list and rules an object")
-        if not isinstance(data["created_on"], str):
-            raise ValueError("not a purge plan: created_on must be text")
+        if not isinstance(data["created_on"], str) or not isinstance(data["registry"], str):
+            raise ValueError("not a purge plan: created_on and registry must be text")
         return cls([PlanItem.from_dict(item) for item in data["items"]], data["rules"],
-                   data["created_on"])
+                   data["created_on"], data["registry"])
 
     def execute(self, client: ContainerRegistryClient, *, concurrency: Optional[int] = None,
                 progress: Optional[Callable[[Outcome], None]] = None,

@@ -291,7 +291,8 @@ def plan(
             and all(p.emptied for p in planners.values())):
         raise ValueError("these rules delete every tag in every repository of the registry; "
                          "pass allow_all=True if that is really meant")
-    return PurgePlan(items, _record(options, ago, allow_all), _iso(started) or "")
+    return PurgePlan(items, _record(options, ago, allow_all), _iso(started) or "",
+                     client.endpoint)
 
 
 def _record(o: _Options, ago: AgoSpec, allow_all: bool) -> Dict[str, Any]:
