@@ -7,6 +7,8 @@ known exactly (the numbers in the tests are worked out by hand in ``Seed``'s doc
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import ClassVar, Iterator, List, Sequence, Tuple
 
 import pytest
@@ -205,3 +207,11 @@ def test_an_empty_registry_gives_an_empty_inventory(client: ContainerRegistryCli
     assert (found.repositories, found.manifests, found.errors) == ((), (), ())
     assert found.storage_rows() == []
     assert found.storage_totals() == StorageTotals(0, 0)
+
+
+def test_readme_example_runs() -> None:
+    readme = Path(__file__).resolve().parent.parent / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    section = text.split("\n## Exploring a registry in a notebook\n", 1)[1].split("\n## ", 1)[0]
+    [block] = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    exec(compile(block, str(readme), "exec"), {})
