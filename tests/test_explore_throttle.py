@@ -6,8 +6,9 @@ sleeps, so the walk obeys every ``Retry-After`` without waiting for real.
 
 from __future__ import annotations
 
-import threading
-from typing import Callable, List, Set, Tuple
+from typing import Callable, Set, Tuple
+
+from fake_time import FakeTime
 
 from azure_containerregistry import ContainerRegistryClient
 from azure_containerregistry._throttle import AdaptiveLimiter
@@ -16,23 +17,6 @@ from azure_containerregistry.testing import LocalRegistry, Throttle
 
 Factory = Callable[..., LocalRegistry]
 
-
-class FakeTime:
-    """A thread-safe clock that only moves when someone sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: List[float] = []
-        self._lock = threading.Lock()
-
-    def clock(self) -> float:
-        with self._lock:
-            return self.now
-
-    def sleep(self, seconds: float) -> None:
-        with self._lock:
-            self.now += seconds
-            self.slept.append(seconds)
 
 
 def seed(registry: LocalRegistry, repositories: int = 6, images: int = 8) -> None:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.request
 from typing import Callable
 
 import pytest
 from conftest import RegistryHTTP
+from fake_time import FakeTime
 
 from azure_containerregistry import ContainerRegistryClient
 from azure_containerregistry._throttle import AdaptiveLimiter
@@ -23,21 +23,6 @@ from azure_containerregistry.testing._throttle import TokenBucket
 
 Factory = Callable[..., LocalRegistry]
 
-
-class FakeTime:
-    """A thread-safe clock that only moves when someone sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self._lock = threading.Lock()
-
-    def clock(self) -> float:
-        with self._lock:
-            return self.now
-
-    def sleep(self, seconds: float) -> None:
-        with self._lock:
-            self.now += seconds
 
 
 def test_bucket_grants_a_burst_then_refills_continuously() -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from fake_time import FakeTime
+
 from azure_containerregistry import ContainerRegistryClient
 from azure_containerregistry.testing import LocalRegistry
 
@@ -91,25 +93,6 @@ def decided(plan: Any, kind: str = "tag") -> dict[str, str]:
     return {f"{i.repository}:{i.name}": f"{i.decision.value} {i.reason.value}"
             for i in plan.items if i.kind == kind}
 
-
-class FakeTime:
-    """A clock and a sleep for :class:`AdaptiveLimiter`: sleeping advances the clock at once."""
-
-    def __init__(self) -> None:
-        import threading
-
-        self.now = 0.0
-        self.slept: list[float] = []
-        self._lock = threading.Lock()
-
-    def clock(self) -> float:
-        with self._lock:
-            return self.now
-
-    def sleep(self, seconds: float) -> None:
-        with self._lock:
-            self.slept.append(seconds)
-            self.now += max(seconds, 0.0)
 
 
 def test_fake_time_advances_only_when_slept() -> None:

@@ -14,28 +14,11 @@ from typing import Any, Callable, Optional
 
 import pytest
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+from fake_time import FakeTime
 
 from azure_containerregistry._throttle import MAX_PAUSE, AdaptiveLimiter, retry_after
 
 JOIN = 30.0
-
-
-class FakeTime:
-    """A thread-safe clock that only moves when someone sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-        self._lock = threading.Lock()
-
-    def clock(self) -> float:
-        with self._lock:
-            return self.now
-
-    def sleep(self, seconds: float) -> None:
-        with self._lock:
-            self.sleeps.append(seconds)
-            self.now += seconds
 
 
 class Answer:
@@ -75,7 +58,7 @@ def scripted(*outcomes: Any) -> tuple[Callable[..., Any], list[dict[str, Any]]]:
 
 
 def test_success_passes_arguments_and_turns_off_status_retries() -> None:
-    time = FakeTime()
+    time = FakeTime(1000.0)
     lim = limiter(time)
     operation, seen = scripted("a", "b")
     assert lim.call(operation, "repo", tag="t") == "a"
@@ -84,52 +67,52 @@ def test_success_passes_arguments_and_turns_off_status_retries() -> None:
     assert seen[1] == {"retry_status": 3}
     stats = lim.stats
     assert (stats.calls, stats.throttled, stats.retries, stats.paused) == (2, 0, 0, 0.0)
-    assert time.sleeps == []
+    assert time.slept == []
 
 
 def test_429_pauses_for_retry_after_halves_and_retries() -> None:
-    time = FakeTime()
+    time = FakeTime(1000.0)
     lim = limiter(time, concurrency=8)
     operation, seen = scripted(error(429, Retry_After="3"), "done")
     assert lim.call(operation) == "done"
-    assert len(seen) == 2 and time.sleeps == [3.0]
+    assert len(seen) == 2 and time.slept == [3.0]
     stats = lim.stats
     assert (stats.throttled, stats.retries, stats.paused) == (1, 1, 3.0)
     assert (stats.limit, stats.min_limit, stats.max_limit) == (4, 4, 8)
 
 
 def test_a_pause_holds_back_every_caller() -> None:
-    time = FakeTime()
+    time = FakeTime(1000.0)
     lim = limiter(time, retries=0)
     throttled, _ = scripted(error(429, Retry_After="5"))
     with pytest.raises(HttpResponseError):
         lim.call(throttled)
     started: list[float] = []
     lim.call(lambda **_: started.append(time.clock()))
-    assert started == [1005.0] and time.sleeps == [5.0]
+    assert started == [1005.0] and time.slept == [5.0]
 
 
 def test_retry_after_is_capped() -> None:
-    time = FakeTime()
+    time = FakeTime(1000.0)
     lim = limiter(time)
     operation, _ = scripted(error(503, Retry_After="100000"), None)
     lim.call(operation)
-    assert time.sleeps == [MAX_PAUSE] and lim.stats.paused == MAX_PAUSE
+    assert time.slept == [MAX_PAUSE] and lim.stats.paused == MAX_PAUSE
 
 
 def test_without_retry_after_back_off_grows_with_jitter() -> None:
-    time = FakeTime()
+    time = FakeTime(1000.0)
     lim = limiter(time, retries=4)
     operation, _ = scripted(*[error(429)] * 4, "ok")
     assert lim.call(operation) == "ok"
-    assert len(time.sleeps) == 4
-    for level, slept in enumerate(time.sleeps):
+    assert len(time.slept) == 4
+    for level, slept in enumerate(time.slept):
         ceiling = 0.5 * 2 ** level
         assert ceiling / 2 <= slept <= ceiling
 
 
 def test_retries_run_out_and_the_last_error_is_raised() -> None:
-    time = FakeTime()
+    time = FakeTime(1000.0)
     lim = limiter(time, retries=2)
     last = error(429, Retry_After="1")
     operation, seen = scripted(error(429, Retry_After="1"), error(503, Retry_After="1"), last)
@@ -142,26 +125,26 @@ def test_retries_run_out_and_the_last_error_is_raised() -> None:
 @pytest.mark.parametrize("failure", [ResourceNotFoundError("gone"), error(500), error(405),
                                      ValueError("bad")])
 def test_other_errors_are_raised_at_once(failure: BaseException) -> None:
-    time = FakeTime()
+    time = FakeTime(1000.0)
     lim = limiter(time)
     operation, seen = scripted(failure)
     with pytest.raises(type(failure)):
         lim.call(operation)
-    assert len(seen) == 1 and time.sleeps == [] and lim.limit == 8
+    assert len(seen) == 1 and time.slept == [] and lim.limit == 8
 
 
 def test_gateway_errors_back_off_alone_without_cutting_the_limit() -> None:
-    time = FakeTime()
+    time = FakeTime(1000.0)
     lim = limiter(time, concurrency=6)
     operation, _ = scripted(error(502), error(504), "ok")
     assert lim.call(operation) == "ok"
-    assert len(time.sleeps) == 2 and 0.25 <= time.sleeps[0] <= 0.5 <= time.sleeps[1] <= 1.0
+    assert len(time.slept) == 2 and 0.25 <= time.slept[0] <= 0.5 <= time.slept[1] <= 1.0
     stats = lim.stats
     assert (stats.limit, stats.throttled, stats.retries, stats.paused) == (6, 0, 2, 0.0)
 
 
 def test_successes_climb_one_per_round_up_to_maximum() -> None:
-    time = FakeTime()
+    time = FakeTime(1000.0)
     lim = limiter(time, concurrency=2, maximum=4)
     climb = []
     for _ in range(2 + 3 + 4 + 4):
@@ -172,7 +155,7 @@ def test_successes_climb_one_per_round_up_to_maximum() -> None:
 
 
 def test_limit_halves_down_to_one_never_zero() -> None:
-    time = FakeTime()
+    time = FakeTime(1000.0)
     lim = limiter(time, concurrency=5, retries=0)
     for _ in range(4):
         with pytest.raises(HttpResponseError):
@@ -181,7 +164,7 @@ def test_limit_halves_down_to_one_never_zero() -> None:
 
 
 def test_throttles_of_one_round_halve_once() -> None:
-    time = FakeTime()
+    time = FakeTime(1000.0)
     lim = limiter(time, concurrency=8)
     together = threading.Barrier(3, timeout=JOIN)
     attempts = itertools.count()
