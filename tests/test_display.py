@@ -180,7 +180,7 @@ def test_pretty_prints_one_field_per_line_with_a_text_only_printer() -> None:
 
 
 def test_ipython_pretty_prints_one_field_per_line_and_nests_references() -> None:
-    pretty = pytest.importorskip("IPython.lib.pretty")
+    from IPython.lib import pretty
     child = ArtifactManifestPlatform({"digest": DIGEST, "architecture": "arm64", "os": "linux"})
     manifest = ArtifactManifestProperties(
         digest=DIGEST, architecture="amd64", references=[child], size_in_bytes=3

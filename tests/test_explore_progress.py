@@ -58,7 +58,6 @@ def test_errors_are_counted_as_they_happen(client: ContainerRegistryClient) -> N
 
 def test_progress_true_draws_a_tqdm_bar_on_stderr(client: ContainerRegistryClient,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("tqdm")  # the notebook extra's, not the test extra's
     inventory(client, layers=True, progress=True)
     err = capsys.readouterr().err
     assert "repositories" in err and "4/4" in err

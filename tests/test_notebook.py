@@ -10,13 +10,9 @@ import os
 from pathlib import Path
 from typing import Any, Dict, List
 
+import nbclient
+import nbformat
 import pytest
-
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
-pytest.importorskip("ipykernel")
-pytest.importorskip("pandas")
-pytest.importorskip("matplotlib")
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "samples" / "explore_registry.ipynb"
 

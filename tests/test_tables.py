@@ -7,6 +7,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from azure.core.paging import ItemPaged
 
@@ -16,8 +17,6 @@ from azure_containerregistry import (
     ContainerRegistryClient,
 )
 from azure_containerregistry.testing import LocalRegistry
-
-pd = pytest.importorskip("pandas")
 
 WHEN = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=timezone.utc)
 FLAGS = ["can_delete", "can_list", "can_read", "can_write"]
