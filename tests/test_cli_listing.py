@@ -119,3 +119,28 @@ def test_module_runs_as_a_command_with_the_registry_from_the_environment(
         anonymous.stop()
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == "v1"
+
+
+def test_username_signs_in_with_the_password_from_the_environment(
+    registry: LocalRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry.add_user("ci-token", "s3cret-Passw0rd", scopes=["repository:app:metadata_read"])
+    registry.add_image("app", tags=["v1"])
+    monkeypatch.setenv("CONTAINERREGISTRY_PASSWORD", "s3cret-Passw0rd")
+    code, out, err = run_without_credential(registry, "tags", "app", "--username", "ci-token")
+    assert (code, out.split()[0]) == (0, "v1"), err
+
+
+def test_password_stdin_signs_in_and_a_refused_scope_exits_3_without_the_secret(
+    registry: LocalRegistry,
+) -> None:
+    registry.add_user("ci-token", "s3cret-Passw0rd", scopes=["repository:app:metadata_read"])
+    registry.add_image("app", tags=["v1"])
+    registry.add_image("other", tags=["v1"])
+    for repository, expected in (("app", 0), ("other", 3)):
+        out, err = io.StringIO(), io.StringIO()
+        code = main(["tags", repository, "--username", "ci-token", "--password-stdin",
+                     "--registry", registry.endpoint],
+                    stdin=io.StringIO("s3cret-Passw0rd\n"), stdout=out, stderr=err)
+        assert code == expected, err.getvalue()
+        assert "s3cret-Passw0rd" not in out.getvalue() + err.getvalue()
