@@ -2,10 +2,12 @@
 
 A plan may be hours old when it runs (reviewed in a pull request, then applied), and a run may
 be interrupted. So every deletion is preceded by a read of what could have changed: a tag that
-now points elsewhere, a manifest that got a tag or a lock, an item already gone. Anything
-unexpected is skipped with a reason, never forced. The read is one ``get_*_properties`` per
-item, or, where a repository has many items in a wave, one listing of the repository taken
-just before the wave starts (a page of 1000 costs one request instead of 1000). Running the
+now points elsewhere, a manifest that got a tag or a lock, an item already gone, a manifest
+that an index pushed since planning lists. Anything unexpected is skipped with a reason, never
+forced. A tag is reread with ``get_tag_properties``, or, where a repository has many tags in a
+wave, from one listing taken just before the wave starts (a page of 1000 costs one request
+instead of 1000); manifest waves always list their repositories, which also shows every index
+now there. Running the
 same plan again finishes what an interrupted run left: what the first run deleted is reported
 as skipped, ``gone``.
 
@@ -71,6 +73,9 @@ class _Runner:
         self.survivors: Set[tuple[str, str]] = set()
         # (kind, repository) -> name -> properties, listed just before a wave.
         self.snapshots: Dict[tuple[str, str], Dict[str, Any]] = {}
+        # (repository, digest) listed by an index that stays: an index pushed after planning
+        # holds its children as surely as one the plan saw.
+        self.held: Set[tuple[str, str]] = set()
 
     def take_snapshots(self, wave: Sequence[PlanItem],
                        sizes: Mapping[tuple[str, str], int]) -> None:
@@ -78,7 +83,10 @@ class _Runner:
         per item; the other items are reread one by one."""
         self.snapshots.clear()
         counts = Counter((i.kind, i.repository) for i in wave)
-        cheap = [key for key, n in counts.items() if -(-sizes.get(key, 0) // PAGE) < n]
+        # Manifest waves always list their repositories: one page per 1000 manifests shows
+        # every index now there, so none of their children is deleted.
+        cheap = [key for key, n in counts.items()
+                 if key[0] == "manifest" or -(-sizes.get(key, 0) // PAGE) < n]
 
         def listing(key: tuple[str, str]) -> Dict[str, Any]:
             kind, repository = key
@@ -91,6 +99,13 @@ class _Runner:
         for key, result in self.limiter.map(listing, cheap):
             if isinstance(result, dict):  # a failed listing: reread its items one by one
                 self.snapshots[key] = result
+        going = {(i.repository, i.name) for i in wave if i.kind == "manifest"}
+        self.held = {
+            (repository, child.digest)
+            for (kind, repository), found in self.snapshots.items() if kind == "manifest"
+            for manifest in found.values() if (repository, manifest.digest) not in going
+            for child in manifest.references
+        }
 
     def _current(self, item: PlanItem, read: Callable[..., Any]) -> Any:
         """The item's properties now, or None when it is gone."""
@@ -136,6 +151,8 @@ class _Runner:
             return Outcome(item, "skipped", "gone")
         if now.tags:
             return Outcome(item, "skipped", "tagged")
+        if (repository, item.name) in self.held:
+            return Outcome(item, "skipped", "child-of-kept-index")
         if _locked(now):
             if not item.unlock:
                 return Outcome(item, "skipped", "locked")
