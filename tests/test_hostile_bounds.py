@@ -78,3 +78,54 @@ def test_a_100_mb_metadata_answer_is_refused_without_reading_it(
         hostile_client.get_repository_properties("app")
     hostile.wait_idle(timeout=5)
     assert hostile.body_bytes_sent < 64 * MiB
+
+
+BLOB = b"the real blob" * 10000  # 130,000 bytes: three 64 KiB ranges
+BIG_DIGEST = "sha256:" + hashlib.sha256(BLOB).hexdigest()
+
+
+def _blob_route(get: Answer, head_size: int) -> object:
+    head = Answer(200, [("Content-Length", str(head_size))])
+    return routes({("GET", f"/v2/app/blobs/{BIG_DIGEST}"): get,
+                   ("HEAD", f"/v2/app/blobs/{BIG_DIGEST}"): head})
+
+
+@pytest.mark.timeout(120)
+def test_ranges_without_a_total_are_bounded_by_the_blobs_size(
+    hostile: HostileServer, hostile_client: ContainerRegistryClient
+) -> None:
+    # Every range answered in full, never saying the total: endless without a bound.
+    hostile.handler = _blob_route(Answer(206, [("Content-Range", "bytes 0-65535/*")],
+                                         BLOB[:65536]), len(BLOB))
+    with pytest.raises((DigestValidationError, HttpResponseError)):
+        for _ in hostile_client.download_blob("app", BIG_DIGEST, chunk_size=65536):
+            pass
+    assert len([r for r in hostile.api_requests if r.method == "GET"]) <= 3
+
+
+@pytest.mark.timeout(120)
+def test_a_200_without_length_is_read_no_further_than_the_blobs_size(
+    hostile: HostileServer, hostile_client: ContainerRegistryClient
+) -> None:
+    hostile.handler = _blob_route(Answer(200, [], repeat_bytes(ENDLESS_CAP)), len(BLOB))
+    with pytest.raises((DigestValidationError, HttpResponseError)):
+        for _ in hostile_client.download_blob("app", BIG_DIGEST):
+            pass
+    hostile.wait_idle(timeout=5)
+    assert hostile.body_bytes_sent < 16 * MiB
+
+
+def test_a_200_without_length_downloads_when_the_size_is_known(
+    hostile: HostileServer, hostile_client: ContainerRegistryClient
+) -> None:
+    hostile.handler = _blob_route(Answer(200, [], iter([BLOB])), len(BLOB))
+    assert b"".join(hostile_client.download_blob("app", BIG_DIGEST)) == BLOB
+
+
+def test_a_blob_whose_size_nobody_tells_is_refused(
+    hostile: HostileServer, hostile_client: ContainerRegistryClient
+) -> None:
+    hostile.handler = routes({("GET", f"/v2/app/blobs/{BIG_DIGEST}"): Answer(200, [], iter([BLOB])),
+                              ("HEAD", f"/v2/app/blobs/{BIG_DIGEST}"): Answer(404, [])})
+    with pytest.raises(HttpResponseError, match="how large"):
+        hostile_client.download_blob("app", BIG_DIGEST)

@@ -90,10 +90,29 @@ class _BlobReader:
             if response.status_code == 206 and not self._operations.is_registry_url(final_url):
                 self._storage_url = final_url
         try:
-            return self._interpret(response, offset, end, total)
+            answer = self._interpret(response, offset, end, total)
+            if answer.total is None:
+                answer = self._bounded(answer, offset)
+            return answer
         except BaseException:
             response.close()
             raise
+
+    def _bounded(self, answer: _Range, offset: int) -> _Range:
+        """Learn the size the answer did not tell (``*`` total, a 200 without length) from
+        ``HEAD``, so no server can stream more than the blob holds; refuse when nobody says."""
+        stat = self._operations.stat(self._repository, self._digest, **self._kwargs)
+        if stat is None or stat.size is None:
+            raise protocol_error(
+                f"blob {self._digest}: the registry does not say how large it is", answer.response
+            )
+        expected = stat.size - offset if answer.expected < 0 else answer.expected
+        if offset + expected > stat.size:
+            raise protocol_error(
+                f"blob {self._digest}: range answer goes past its {stat.size} bytes",
+                answer.response,
+            )
+        return answer._replace(expected=expected, total=stat.size)
 
     @staticmethod
     def _interpret(response: HttpResponse, offset: int, end: int, total: int | None) -> _Range:
