@@ -100,8 +100,25 @@ def _read_prefix(response: HttpResponse) -> bytes:
     return b"".join(parts)[:_MAX_ERROR_BODY]
 
 
+def _access(detail: Any) -> str:
+    """`` (needs repository:app:pull)`` from a 401's ``detail``: the access that was refused."""
+    if not isinstance(detail, list):
+        return ""
+    needed = []
+    for entry in detail[:_MAX_ERRORS]:
+        if isinstance(entry, dict):
+            parts = [entry.get(key, entry.get(key.lower())) for key in ("Type", "Name", "Action")]
+            if all(isinstance(part, str) and part for part in parts):
+                needed.append(":".join(str(part) for part in parts)[:_MAX_QUOTED])
+    return f" (needs {', '.join(needed)})" if needed else ""
+
+
 def _acr_errors(body: bytes) -> List[tuple[str, str]]:
-    """``(code, message)`` of ACR's ``{"errors": [...]}``; nothing for any other body."""
+    """``(code, message)`` of ACR's ``{"errors": [...]}``; nothing for any other body.
+
+    A refused access's ``detail`` (type, name, action) is named after the message, so a scoped
+    token used outside its scope says which scope was missing.
+    """
     try:
         document: Any = json.loads(body)
     except (ValueError, RecursionError):
@@ -115,7 +132,8 @@ def _acr_errors(body: bytes) -> List[tuple[str, str]]:
             code, message = error.get("code"), error.get("message")
             found.append((
                 code[:_MAX_QUOTED] if isinstance(code, str) else "UNKNOWN",
-                message[:_MAX_QUOTED] if isinstance(message, str) else "",
+                (message[:_MAX_QUOTED] if isinstance(message, str) else "")
+                + _access(error.get("detail")),
             ))  # fmt: skip
     return found
 
