@@ -12,22 +12,16 @@ import base64
 import hashlib
 import json
 import logging
-import shutil
-import socket
-import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 
 import bcrypt
 import pytest
 from azure.core.credentials import AzureNamedKeyCredential
 from azure.core.exceptions import ClientAuthenticationError
+from distribution import serve_distribution
 
 from azure_containerregistry import ContainerRegistryClient
 
-BINARY = "docker-registry"
 USER = ("ci", "htpasswd-Pa55word-13579")
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 
@@ -52,57 +46,18 @@ auth:
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _wait_ready(endpoint: str, process: subprocess.Popen[bytes], deadline: float) -> bool:
-    """Up when ``/v2/`` answers the Basic challenge."""
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(f"{endpoint}/v2/", timeout=2):
-                return False  # answered without asking for a password: not the config we wrote
-        except urllib.error.HTTPError as error:
-            error.close()
-            return error.code == 401
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.1)
-    return False
-
-
 @pytest.fixture(scope="module")
 def htpasswd_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Endpoint of a ``docker-registry`` that takes :data:`USER` by HTTP Basic auth."""
-    binary = shutil.which(BINARY)
-    if binary is None:
-        pytest.fail(f"{BINARY} is not installed: apt-get install -y docker-registry")
     root = tmp_path_factory.mktemp("htpasswd-distribution")
     htpasswd = root / "htpasswd"
     hashed = bcrypt.hashpw(USER[1].encode(), bcrypt.gensalt(rounds=4)).decode()
     htpasswd.write_text(f"{USER[0]}:{hashed}\n")
-    for _attempt in range(3):  # a free port can be taken between probe and bind
-        port = _free_port()
-        config = root / "config.yml"
-        config.write_text(_CONFIG.format(root=root / "data", port=port, htpasswd=htpasswd))
-        log = open(root / "registry.log", "wb")  # noqa: SIM115 - closed below
-        process = subprocess.Popen([binary, "serve", str(config)], stdout=log, stderr=log)
-        endpoint = f"http://127.0.0.1:{port}"
-        try:
-            if _wait_ready(endpoint, process, time.monotonic() + 30):
-                yield endpoint
-                return
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            log.close()
-    pytest.fail(f"{BINARY} did not start: {(root / 'registry.log').read_text()[-2000:]}")
+    yield from serve_distribution(
+        root,
+        lambda port: _CONFIG.format(root=root / "data", port=port, htpasswd=htpasswd),
+        ready_status=401,
+    )
 
 
 class _Requests(logging.Handler):

@@ -11,17 +11,12 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
-import socket
-import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from azure.core.exceptions import ResourceNotFoundError
+from distribution import serve_distribution
 
 from azure_containerregistry import ContainerRegistryClient
 from azure_containerregistry._content import (
@@ -38,7 +33,6 @@ from azure_containerregistry._content import (
 from azure_containerregistry._pipeline import create_rest_client
 from azure_containerregistry._rest._client import ContainerRegistryRestClient
 
-BINARY = "docker-registry"
 AAD_SCOPE = "https://containerregistry.azure.net/.default"
 CHUNK = 64 * 1024
 
@@ -59,50 +53,13 @@ http:
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _wait_ready(endpoint: str, process: subprocess.Popen[bytes], deadline: float) -> bool:
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(f"{endpoint}/v2/", timeout=2) as answer:
-                return bool(answer.status == 200)
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.1)
-    return False
-
-
 @pytest.fixture(scope="module")
 def distribution(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Endpoint of a running ``docker-registry``; fails (never skips) when it is not installed."""
-    binary = shutil.which(BINARY)
-    if binary is None:
-        pytest.fail(f"{BINARY} is not installed: apt-get install -y docker-registry")
     root = tmp_path_factory.mktemp("distribution")
-    for _attempt in range(3):  # a free port can be taken between probe and bind
-        port = _free_port()
-        config = root / "config.yml"
-        config.write_text(_CONFIG.format(root=root / "data", port=port))
-        log = open(root / "registry.log", "wb")  # noqa: SIM115 - closed below
-        process = subprocess.Popen([binary, "serve", str(config)], stdout=log, stderr=log)
-        endpoint = f"http://127.0.0.1:{port}"
-        try:
-            if _wait_ready(endpoint, process, time.monotonic() + 30):
-                yield endpoint
-                return
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            log.close()
-    pytest.fail(f"{BINARY} did not start: {(root / 'registry.log').read_text()[-2000:]}")
+    yield from serve_distribution(
+        root, lambda port: _CONFIG.format(root=root / "data", port=port)
+    )
 
 
 @pytest.fixture
