@@ -175,7 +175,7 @@ def main() -> int:
         return drive_main(args)
     if args.quick:
         args.repositories, args.manifests, args.throttled_repositories = 10, 20, 5
-    from run import ROOT, Control, machine, make_certificate, microsoft_python, our_python
+    from run import machine, microsoft_python, our_python, registry_server
 
     ours_python, theirs_python = our_python(), microsoft_python()
     started = time.time()
@@ -184,16 +184,8 @@ def main() -> int:
     names = [f"{PREFIX}{i:03d}" for i in range(args.repositories)]
     with tempfile.TemporaryDirectory(prefix="acr-inventory-bench-") as tmpdir:
         tmp = Path(tmpdir)
-        cert, key = make_certificate(tmp)
-        server = subprocess.Popen(
-            [ours_python, str(HERE / "_purge_server.py"), "--cert", cert, "--key", key],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)})
-        try:
-            assert server.stdout is not None
-            base = json.loads(server.stdout.readline())
-            base.update(cert=cert, concurrency=args.concurrency)
-            control = Control(base["control"])
+        with registry_server(ours_python, "_purge_server.py", tmp) as (base, control):
+            base["concurrency"] = args.concurrency
             for name in names:
                 control.call("/seed", {"repository": name, "count": args.manifests})
             control.call("/config", {"latency": LATENCY})
@@ -215,10 +207,6 @@ def main() -> int:
                 throttled["wire"] = control.call("/summary", {})
                 print(f"[{time.time() - started:5.0f}s] throttled run: "
                       f"{throttled['wall_s']:.1f}s", file=sys.stderr, flush=True)
-        finally:
-            if server.stdin:
-                server.stdin.close()
-            server.wait(timeout=30)
     lines = ["## Benchmark: registry inventory (issue 11)", "",
              f"Measured {datetime.date.today().isoformat()} on {machine()}; took "
              f"{time.time() - started:.0f} s. Command: `{COMMAND}`.", "",

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List
 
-from run import ROOT, Control, machine, make_certificate, microsoft_python, our_python
+from run import ROOT, Control, machine, microsoft_python, our_python, registry_server
 
 HERE = Path(__file__).resolve().parent
 LATENCY = 0.005
@@ -140,16 +140,7 @@ def main() -> int:
     throttled: Dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="acr-purge-bench-") as tmpdir:
         tmp = Path(tmpdir)
-        cert, key = make_certificate(tmp)
-        server = subprocess.Popen(
-            [ours, str(HERE / "_purge_server.py"), "--cert", cert, "--key", key],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)})
-        try:
-            assert server.stdout is not None
-            base = json.loads(server.stdout.readline())
-            base["cert"] = cert
-            control = Control(base["control"])
+        with registry_server(ours, "_purge_server.py", tmp) as (base, control):
             control.call("/config", {"latency": LATENCY})
             for i in range(args.runs):
                 for client in ("ours", "theirs"):
@@ -165,10 +156,6 @@ def main() -> int:
                                     args.throttled_items, tmp, args.loop)
                 print(f"[{time.time() - started:5.0f}s] throttled run: "
                       f"{throttled['delete_s']:.1f}s", file=sys.stderr, flush=True)
-        finally:
-            if server.stdin:
-                server.stdin.close()
-            server.wait(timeout=30)
     lines = ["## Benchmark: purge (issue 9)", "",
              f"Measured {datetime.date.today().isoformat()} on {machine()}; took "
              f"{time.time() - started:.0f} s. Command: `{COMMAND}`.", "",

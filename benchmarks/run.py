@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -28,7 +29,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterator, List, Tuple
 
 import _report
 
@@ -102,6 +103,30 @@ class Control:
             return json.loads(response.read())
 
 
+@contextlib.contextmanager
+def registry_server(
+    python: str, script: str, tmp: Path
+) -> Iterator[Tuple[Dict[str, Any], Control]]:
+    """Run ``script`` (a LocalRegistry over https, in its own process) until the block ends.
+
+    Yields the server's fixture (endpoints, credentials, ``cert``) and its control port.
+    """
+    cert, key = make_certificate(tmp)
+    server = subprocess.Popen(
+        [python, str(HERE / script), "--cert", cert, "--key", key],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert server.stdout is not None
+        base = json.loads(server.stdout.readline())
+        base["cert"] = cert
+        yield base, Control(base["control"])
+    finally:
+        if server.stdin:
+            server.stdin.close()
+        server.wait(timeout=30)
+
+
 def drive(python: str, client: str, scenario: str, fixture: Dict[str, Any], tmp: Path,
           profile: str | None) -> Dict[str, Any]:
     path = tmp / "fixture.json"
@@ -161,16 +186,7 @@ def main() -> int:
     all_runs: List[Dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="acr-bench-") as tmpdir:
         tmp = Path(tmpdir)
-        cert, key = make_certificate(tmp)
-        server = subprocess.Popen(
-            [ours, str(HERE / "_server.py"), "--cert", cert, "--key", key],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)})
-        try:
-            assert server.stdout is not None
-            base = json.loads(server.stdout.readline())
-            base["cert"] = cert
-            control = Control(base["control"])
+        with registry_server(ours, "_server.py", tmp) as (base, control):
             for latency in latencies:
                 control.call("/config", {"latency": latency})
                 for scenario in scenarios:
@@ -192,10 +208,6 @@ def main() -> int:
                                 control.call("/cleanup", {"repository": setup["repository"]})
                     print(f"[{time.time() - started:5.0f}s] {latency * 1e3:g} ms {scenario}",
                           file=sys.stderr, flush=True)
-        finally:
-            if server.stdin:
-                server.stdin.close()
-            server.wait(timeout=30)
     text = render(all_runs, scenarios, latencies, runs, content_runs, skipped,
                   time.time() - started)
     out = Path(args.output)
