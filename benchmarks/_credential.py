@@ -1,4 +1,5 @@
-"""A ``TokenCredential`` for driver processes: asks the benchmark server for AAD-like tokens.
+"""Driver processes' sign-in: a ``TokenCredential`` that asks the benchmark server for AAD-like
+tokens, and :func:`make_client` for either client.
 
 The registry only accepts AAD tokens minted with its own secret, which lives in the server
 process, so the driver fetches them over the server's loopback control port. Both clients get
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from typing import Any
+from typing import Any, Dict
 
 from azure.core.credentials import AccessToken
 
@@ -36,3 +37,17 @@ class ControlServerCredential:
 
     def __repr__(self) -> str:
         return f"ControlServerCredential(calls={self.calls})"
+
+
+AUDIENCE = "https://containerregistry.azure.net"
+
+
+def make_client(which: str, fixture: Dict[str, Any]) -> Any:
+    """A client of the benchmark registry: ``"ours"`` or ``"theirs"`` (Microsoft's 1.2.0),
+    signed in with :class:`ControlServerCredential` over the fixture's https certificate."""
+    if which == "ours":
+        from azure_containerregistry import ContainerRegistryClient
+    else:
+        from azure.containerregistry import ContainerRegistryClient
+    return ContainerRegistryClient(fixture["endpoint"], ControlServerCredential(fixture["control"]),
+                                   audience=AUDIENCE, connection_verify=fixture["cert"])

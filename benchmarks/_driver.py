@@ -28,9 +28,8 @@ import time
 import urllib.request
 from typing import Any, Callable, Dict, Tuple
 
-from _credential import ControlServerCredential
+from _credential import make_client
 
-AUDIENCE = "https://containerregistry.azure.net"
 Result = Dict[str, int]
 Scenario = Tuple[Callable[[Any, Dict[str, Any]], Any], Callable[[Any, Dict[str, Any]], Result]]
 
@@ -157,14 +156,9 @@ def main() -> int:
     args = parser.parse_args()
     with open(args.fixture, encoding="utf-8") as f:
         fx = json.load(f)
-    if args.client == "ours":
-        from azure_containerregistry import ContainerRegistryClient
-    else:
-        from azure.containerregistry import ContainerRegistryClient
 
     def make() -> Any:
-        return ContainerRegistryClient(fx["endpoint"], ControlServerCredential(fx["control"]),
-                                       audience=AUDIENCE, connection_verify=fx["cert"])
+        return make_client(args.client, fx)
 
     warm, run = SCENARIOS[args.scenario]
     cold = args.scenario.startswith("cold_")

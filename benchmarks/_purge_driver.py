@@ -25,9 +25,8 @@ import sys
 import time
 from typing import Any, Dict, List, Tuple
 
-from _credential import ControlServerCredential
+from _credential import make_client
 
-AUDIENCE = "https://containerregistry.azure.net"
 CONCURRENCY = 16
 
 
@@ -103,12 +102,7 @@ def main() -> int:
     args = parser.parse_args()
     with open(args.fixture, encoding="utf-8") as f:
         fx = json.load(f)
-    if args.client == "ours":
-        from azure_containerregistry import ContainerRegistryClient
-    else:
-        from azure.containerregistry import ContainerRegistryClient
-    client = ContainerRegistryClient(fx["endpoint"], ControlServerCredential(fx["control"]),
-                                     audience=AUDIENCE, connection_verify=fx["cert"])
+    client = make_client(args.client, fx)
     client.get_repository_properties(fx["keep_repo"])  # warm-up: tokens, connection
     cpu = time.process_time()
     if args.client == "theirs":

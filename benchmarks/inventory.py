@@ -36,7 +36,6 @@ from typing import Any, Dict, List
 
 HERE = Path(__file__).resolve().parent
 LATENCY = 0.005
-AUDIENCE = "https://containerregistry.azure.net"
 PREFIX = "bench/inv-"
 COMMAND = " ".join(["python benchmarks/inventory.py", *sys.argv[1:]])
 
@@ -75,16 +74,11 @@ def ours(client: Any, repositories: List[str] | None, concurrency: int) -> Dict[
 
 def drive_main(args: argparse.Namespace) -> int:
     sys.path.insert(0, str(HERE))
-    from _credential import ControlServerCredential
+    from _credential import make_client
 
     with open(args.fixture, encoding="utf-8") as f:
         fx = json.load(f)
-    if args.drive == "ours":
-        from azure_containerregistry import ContainerRegistryClient
-    else:
-        from azure.containerregistry import ContainerRegistryClient
-    client = ContainerRegistryClient(fx["endpoint"], ControlServerCredential(fx["control"]),
-                                     audience=AUDIENCE, connection_verify=fx["cert"])
+    client = make_client(args.drive, fx)
     client.get_repository_properties(fx["keep_repo"])  # warm-up: tokens, connection
     repositories = fx.get("repositories")
     result = (ours(client, repositories, fx["concurrency"]) if args.drive == "ours"
