@@ -130,35 +130,34 @@ class _Runner:
             return Outcome(item, "failed", _error_text(error))
 
     def _tag(self, item: PlanItem) -> Outcome:
-        call, repository = self.limiter.call, item.repository
         now = self._current(item, self.client.get_tag_properties)
         if now is None:
             return Outcome(item, "skipped", "gone")
         if now.digest != item.digest:
             return Outcome(item, "skipped", "changed")
-        if _locked(now):
-            if not item.unlock:
-                return Outcome(item, "skipped", "locked")
-            call(self.client.update_tag_properties, repository, item.name,
-                 can_delete=True, can_write=True)
-        call(self.client.delete_tag, repository, item.name)
-        return Outcome(item, "deleted")
+        return self._delete(item, now, self.client.update_tag_properties,
+                            self.client.delete_tag)
 
     def _manifest(self, item: PlanItem) -> Outcome:
-        call, repository = self.limiter.call, item.repository
         now = self._current(item, self.client.get_manifest_properties)
         if now is None:
             return Outcome(item, "skipped", "gone")
         if now.tags:
             return Outcome(item, "skipped", "tagged")
-        if (repository, item.name) in self.held:
+        if (item.repository, item.name) in self.held:
             return Outcome(item, "skipped", "child-of-kept-index")
+        return self._delete(item, now, self.client.update_manifest_properties,
+                            self.client.delete_manifest)
+
+    def _delete(self, item: PlanItem, now: Any, update: Callable[..., Any],
+                delete: Callable[..., Any]) -> Outcome:
+        """Unlock ``item`` first when it is locked and the plan says so (else skip); delete."""
         if _locked(now):
             if not item.unlock:
                 return Outcome(item, "skipped", "locked")
-            call(self.client.update_manifest_properties, repository, item.name,
-                 can_delete=True, can_write=True)
-        call(self.client.delete_manifest, repository, item.name)
+            self.limiter.call(update, item.repository, item.name, can_delete=True,
+                              can_write=True)
+        self.limiter.call(delete, item.repository, item.name)
         return Outcome(item, "deleted")
 
     def blocked(self, item: PlanItem, parents: Dict[tuple[str, str], List[str]]) -> bool:
