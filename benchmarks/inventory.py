@@ -25,9 +25,7 @@ import argparse
 import dataclasses
 import datetime
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -90,20 +88,9 @@ def drive_main(args: argparse.Namespace) -> int:
 
 # -- the orchestrator --------------------------------------------------------------------------
 def drive(python: str, client: str, fixture: Dict[str, Any], tmp: Path) -> Dict[str, Any]:
-    from run import ROOT
+    from run import run_driver
 
-    path = tmp / "fixture.json"
-    path.write_text(json.dumps(fixture), encoding="utf-8")
-    env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
-    if client == "ours":
-        env["PYTHONPATH"] = str(ROOT)
-    done = subprocess.run([python, str(Path(__file__).resolve()), "--drive", client,
-                           "--fixture", str(path)], capture_output=True, text=True, env=env)
-    if done.returncode != 0:
-        raise RuntimeError(f"{client} inventory failed:\n{done.stderr[-3000:]}")
-    result: Dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_driver(python, client, Path(__file__).name, fixture, tmp, "--drive", client)
 
 
 def speed_table(runs: List[Dict[str, Any]], repositories: int, manifests: int) -> List[str]:

@@ -21,16 +21,14 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any, Dict, List
 
-from run import ROOT, Control, machine, microsoft_python, our_python, registry_server
+from run import Control, machine, microsoft_python, our_python, registry_server, run_driver
 
 HERE = Path(__file__).resolve().parent
 LATENCY = 0.005
@@ -40,19 +38,8 @@ COMMAND = " ".join(["python benchmarks/purge.py", *sys.argv[1:]])
 def drive(python: str, client: str, fixture: Dict[str, Any], tmp: Path,
           loop: bool = False) -> Dict[str, Any]:
     """One ``_purge_driver.py`` run in a fresh process; its JSON result."""
-    path = tmp / "fixture.json"
-    path.write_text(json.dumps(fixture), encoding="utf-8")
-    command = [python, str(HERE / "_purge_driver.py"), "--client", client, "--fixture",
-               str(path), *(["--loop"] if loop else [])]
-    env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
-    if client == "ours":
-        env["PYTHONPATH"] = str(ROOT)
-    done = subprocess.run(command, capture_output=True, text=True, env=env)
-    if done.returncode != 0:
-        raise RuntimeError(f"{client} purge failed:\n{done.stderr[-3000:]}")
-    result: Dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_driver(python, client, "_purge_driver.py", fixture, tmp, "--client", client,
+                      *(["--loop"] if loop else []))
 
 
 def one_run(control: Control, python: str, client: str, base: Dict[str, Any], repository: str,

@@ -127,23 +127,32 @@ def registry_server(
         server.wait(timeout=30)
 
 
-def drive(python: str, client: str, scenario: str, fixture: Dict[str, Any], tmp: Path,
-          profile: str | None) -> Dict[str, Any]:
+def run_driver(python: str, client: str, script: str, fixture: Dict[str, Any], tmp: Path,
+               *arguments: str) -> Dict[str, Any]:
+    """Run a driver ``script`` in a fresh process with ``fixture``; its last line, as JSON.
+
+    Ours runs from this checkout (``PYTHONPATH``); theirs from its own venv, without it.
+    """
     path = tmp / "fixture.json"
     path.write_text(json.dumps(fixture), encoding="utf-8")
-    command = [python, str(HERE / "_driver.py"), "--client", client, "--scenario", scenario,
-               "--fixture", str(path)]
-    if profile:
-        command += ["--profile", profile]
+    command = [python, str(HERE / script), *arguments, "--fixture", str(path)]
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
     if client == "ours":
         env["PYTHONPATH"] = str(ROOT)
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     if done.returncode != 0:
-        raise RuntimeError(f"{client} {scenario} failed:\n{done.stderr[-3000:]}")
+        raise RuntimeError(f"{client} {script} {' '.join(arguments)} failed:\n"
+                           f"{done.stderr[-3000:]}")
     result: Dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def drive(python: str, client: str, scenario: str, fixture: Dict[str, Any], tmp: Path,
+          profile: str | None) -> Dict[str, Any]:
+    profiling = ["--profile", profile] if profile else []
+    return run_driver(python, client, "_driver.py", fixture, tmp, "--client", client,
+                      "--scenario", scenario, *profiling)
 
 
 def machine() -> str:
