@@ -21,6 +21,30 @@ import pytest
 BINARY = "docker-registry"
 
 
+_CONFIG = """\
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: {data}
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:{port}
+  secret: tests
+"""
+
+
+def distribution_config(data: Path, htpasswd: Optional[Path] = None) -> Callable[[int], str]:
+    """The config for :func:`serve_distribution`: filesystem storage in ``data``, deletes on,
+    and with ``htpasswd``, HTTP Basic auth against that file."""
+    auth = f"auth:\n  htpasswd:\n    realm: basic-realm\n    path: {htpasswd}\n" if htpasswd else ""
+    return lambda port: _CONFIG.format(data=data, port=port) + auth
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

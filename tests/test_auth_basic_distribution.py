@@ -18,32 +18,13 @@ import bcrypt
 import pytest
 from azure.core.credentials import AzureNamedKeyCredential
 from azure.core.exceptions import ClientAuthenticationError
-from distribution import serve_distribution
+from distribution import distribution_config, serve_distribution
 
 from azure_containerregistry import ContainerRegistryClient
 
 USER = ("ci", "htpasswd-Pa55word-13579")
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 
-_CONFIG = """\
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: {root}
-  delete:
-    enabled: true
-http:
-  addr: 127.0.0.1:{port}
-  secret: basic-auth-tests
-auth:
-  htpasswd:
-    realm: basic-realm
-    path: {htpasswd}
-"""
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +36,7 @@ def htpasswd_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     htpasswd.write_text(f"{USER[0]}:{hashed}\n")
     yield from serve_distribution(
         root,
-        lambda port: _CONFIG.format(root=root / "data", port=port, htpasswd=htpasswd),
+        distribution_config(root / "data", htpasswd),
         ready_status=401,
     )
 

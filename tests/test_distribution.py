@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from azure.core.exceptions import ResourceNotFoundError
-from distribution import serve_distribution
+from distribution import distribution_config, serve_distribution
 
 from azure_containerregistry import ContainerRegistryClient
 from azure_containerregistry._content import (
@@ -36,30 +36,13 @@ from azure_containerregistry._rest._client import ContainerRegistryRestClient
 AAD_SCOPE = "https://containerregistry.azure.net/.default"
 CHUNK = 64 * 1024
 
-_CONFIG = """\
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: {root}
-  delete:
-    enabled: true
-http:
-  addr: 127.0.0.1:{port}
-  secret: content-tests
-"""
 
 
 @pytest.fixture(scope="module")
 def distribution(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Endpoint of a running ``docker-registry``; fails (never skips) when it is not installed."""
     root = tmp_path_factory.mktemp("distribution")
-    yield from serve_distribution(
-        root, lambda port: _CONFIG.format(root=root / "data", port=port)
-    )
+    yield from serve_distribution(root, distribution_config(root / "data"))
 
 
 @pytest.fixture
